@@ -1,0 +1,65 @@
+# The two commands that matter: `make run` (portal + demo data on SQLite, nothing else needed)
+# and `make test` (everything the tests need, then lint, migrations check and the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PORT ?= 8000
+# The test suite runs against real PostgreSQL and Redis.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ensie
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+PYTEST_ARGS ?=
+PIP_FLAGS := --disable-pip-version-check --quiet
+
+.PHONY: help setup setup-test run test lint format messages services bench clean
+
+help:
+	@echo "make run    - set up and serve the portal with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set up everything the tests need and run lint + the whole suite"
+	@echo "make setup  - only install (virtualenv + dependencies)"
+	@echo "make bench  - run the benchmarks (see bench/README.md)"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements.lock
+	$(PIP) install $(PIP_FLAGS) --upgrade pip
+	$(PIP) install $(PIP_FLAGS) -c requirements.lock -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+setup-test: setup
+	@command -v chromium >/dev/null 2>&1 || bash .ci/install-chromium
+
+services:
+	@bash .ci/services
+
+run: setup
+	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py migrate --noinput
+	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py load_demo
+	@echo ""
+	@echo "Serving the ENSIE portal on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+messages: setup
+	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests
+	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
+
+test: setup-test services lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

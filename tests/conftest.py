@@ -1,0 +1,83 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on PostgreSQL and Redis (see pyproject's pytest env). Each test gets a fresh
+local-memory cache (so rate limits of one test never leak into another) and runs Celery tasks
+in-process, except the integration tests that start a real worker.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from ensie_portal.celery import app as celery_app
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.integration import SmtpServer
+
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def celery_worker_process(smtp_server):
+    """A real Celery worker on the Redis broker, delivering to ``smtp_server``.
+
+    Tests using it must use ``django_db(transaction=True)`` so the worker sees their rows.
+    """
+    from tests.integration import CeleryWorker
+
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    worker = CeleryWorker(email_url=smtp_server.url).start(celery_app)
+    yield worker
+    worker.stop()
+    celery_app.conf.task_always_eager = True

@@ -1,0 +1,270 @@
+import smtplib
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from ensie_portal.outbox.models import OutgoingMail
+from ensie_portal.outbox.services import (
+    Attachment,
+    MailDeferred,
+    mail_queue,
+    mail_resend,
+    mail_send,
+    outbox_sweep,
+)
+from ensie_portal.outbox.tasks import send_outgoing_mail
+
+pytestmark = pytest.mark.django_db
+
+
+def queue_notice(key="notice:1", to="reader@example.org", language="en", **extra):
+    return mail_queue(
+        key=key,
+        to=to,
+        template="notice",
+        language=language,
+        context={"subject": "Hello", "lines": ["First line", "Second line"], **extra},
+    )
+
+
+class FlakyBackend:
+    """An email backend whose first ``failures`` sends raise ``error``."""
+
+    sent: list = []
+    failures = 0
+    error: Exception = smtplib.SMTPServerDisconnected("connection lost")
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise FlakyBackend.error
+        FlakyBackend.sent.extend(messages)
+        return len(messages)
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.EMAIL_BACKEND = "tests.core.test_outbox.FlakyBackend"
+    FlakyBackend.sent = []
+    FlakyBackend.failures = 0
+    FlakyBackend.error = smtplib.SMTPServerDisconnected("connection lost")
+    return FlakyBackend
+
+
+def test_the_same_key_creates_one_row():
+    first = queue_notice()
+    second = queue_notice()
+    assert first.pk == second.pk
+    assert OutgoingMail.objects.count() == 1
+
+
+def test_queued_email_is_rendered_in_the_recipients_language():
+    row = mail_queue(
+        key="lang",
+        to="a@example.org",
+        template="notice",
+        language="fr",
+        context={"subject": "Sujet", "lines": []},
+    )
+    assert "Réseau européen des entreprises sociales d’insertion" in row.body_text
+    assert 'lang="fr"' in row.body_html
+
+
+def test_email_is_sent_only_after_the_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        row = queue_notice()
+    assert len(mail.outbox) == 0
+    for callback in callbacks:
+        callback()
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["reader@example.org"]
+
+
+def test_running_the_send_task_twice_sends_once():
+    row = queue_notice()
+    send_outgoing_mail.apply(args=[row.pk])
+    send_outgoing_mail.apply(args=[row.pk])
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert row.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_sent_message_has_both_bodies_and_the_attachment():
+    row = mail_queue(
+        key="with-ics",
+        to="a@example.org",
+        template="notice",
+        language="en",
+        context={"subject": "Invitation", "lines": ["See you"]},
+        attachments=[Attachment("event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\n")],
+    )
+    mail_send(mail_id=row.pk)
+    message = mail.outbox[0]
+    assert message.subject == "Invitation"
+    assert "See you" in message.body
+    assert message.alternatives[0].mimetype == "text/html"
+    assert message.attachments[0][0] == "event.ics"
+
+
+def test_a_transient_smtp_failure_is_retried_and_then_sent(flaky):
+    flaky.failures = 1
+    row = queue_notice()
+    with pytest.raises(MailDeferred) as deferred:
+        mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.QUEUED
+    assert "connection lost" in row.last_error
+    assert row.next_attempt_at > timezone.now()
+    assert deferred.value.countdown > 0
+
+    mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert row.attempts == 2
+    assert len(flaky.sent) == 1
+
+
+def test_the_task_retries_a_transient_failure_until_it_is_sent(flaky):
+    flaky.failures = 2
+    row = queue_notice()
+    send_outgoing_mail.apply(args=[row.pk])
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert row.attempts == 3
+    assert len(flaky.sent) == 1
+
+
+def test_a_permanent_failure_ends_failed_with_the_error(flaky):
+    flaky.failures = 1
+    flaky.error = smtplib.SMTPRecipientsRefused({"reader@example.org": (550, b"No such user")})
+    row = queue_notice()
+    mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.FAILED
+    assert "No such user" in row.last_error
+    assert flaky.sent == []
+
+
+def test_retries_stop_after_the_maximum_attempts(flaky, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    flaky.failures = 10
+    row = queue_notice()
+    send_outgoing_mail.apply(args=[row.pk])
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.FAILED
+    assert row.attempts == 3
+
+
+def test_staff_can_queue_a_failed_email_again(flaky):
+    flaky.failures = 1
+    flaky.error = smtplib.SMTPDataError(554, b"Rejected")
+    row = queue_notice()
+    mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.FAILED
+
+    assert mail_resend(mail=row) is True
+    mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert mail_resend(mail=row) is False
+
+
+def test_the_sweep_requeues_a_stranded_row(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        row = queue_notice()  # the broker "loses" the task: the callback never runs
+    OutgoingMail.objects.filter(pk=row.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = outbox_sweep()
+    assert swept == [row.pk]
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_leaves_a_fresh_queued_row_alone(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        queue_notice()
+    assert outbox_sweep() == []
+
+
+def test_the_sweep_recovers_a_row_stuck_in_sending(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        row = queue_notice()
+    OutgoingMail.objects.filter(pk=row.pk).update(
+        status=OutgoingMail.Status.SENDING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_sweep()
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_send_tasks_on_postgresql_send_once(settings):
+    assert connection.vendor == "postgresql"
+    settings.EMAIL_BACKEND = "tests.core.test_outbox.SlowCountingBackend"
+    SlowCountingBackend.sent = 0
+    # Created directly: in autocommit mode the outbox would send it at once.
+    row = OutgoingMail.objects.create(
+        key="race",
+        to_email="a@example.org",
+        from_email="x@example.org",
+        subject="Race",
+        body_text="Only once",
+    )
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def worker():
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            mail_send(mail_id=row.pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SlowCountingBackend.sent == 1
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+
+
+class SlowCountingBackend:
+    sent = 0
+    lock = threading.Lock()
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import time
+
+        time.sleep(0.05)
+        with SlowCountingBackend.lock:
+            SlowCountingBackend.sent += len(messages)
+        return len(messages)

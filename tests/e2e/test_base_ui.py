@@ -1,0 +1,55 @@
+import pytest
+
+from tests.e2e.conftest import assert_accessible, login
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = ["/", "/fr/", "/privacy/", "/accounts/login/", "/accounts/signup/", "/fr/no-such/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_pass_axe_without_javascript(open_page, demo_data, path):
+    session = open_page(javascript=False)
+    session.goto(path)
+    assert session.page.locator("h1").count() == 1
+    assert_accessible(session)
+
+
+def test_skip_link_is_the_first_focusable_element_and_moves_focus(open_page, demo_data):
+    session = open_page()
+    session.goto("/")
+    session.page.keyboard.press("Tab")
+    focused = session.page.evaluate("document.activeElement.textContent")
+    assert "Skip to main content" in focused
+    session.page.keyboard.press("Enter")
+    assert session.page.evaluate("location.hash") == "#main"
+
+
+def test_language_switcher_works_without_javascript(open_page, demo_data):
+    session = open_page(javascript=False)
+    session.goto("/privacy/")
+    session.page.click("button[name=language][value=fr]")
+    assert session.page.url.endswith("/fr/privacy/")
+    assert session.page.locator("html").get_attribute("lang") == "fr"
+    assert session.page.locator("h1").inner_text() == "Confidentialité"
+
+
+def test_sign_in_and_account_pages_are_accessible(open_page, demo_data):
+    user = UserFactory()
+    session = open_page(javascript=False)
+    login(session, user.email, TEST_PASSWORD)
+    session.page.wait_for_url("**/account/")
+    assert_accessible(session)
+    session.goto("/account/profile/")
+    assert_accessible(session)
+
+
+def test_phone_width_has_no_horizontal_scroll(open_page, demo_data):
+    session = open_page()
+    session.page.set_viewport_size({"width": 360, "height": 740})
+    session.goto("/")
+    overflow = session.page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
