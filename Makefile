@@ -30,7 +30,7 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml requirements.lock
 setup: $(VENV)/.installed
 
 setup-test: setup
-	@command -v chromium >/dev/null 2>&1 || bash .ci/install-chromium
+	@bash .ci/install-system-deps
 
 services:
 	@bash .ci/services

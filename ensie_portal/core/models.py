@@ -39,3 +39,33 @@ class SitePage(models.Model):
     @property
     def body(self) -> str:
         return self._localised("body")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when: every workflow transition writes one."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100)
+    from_state = models.CharField(_("from"), max_length=50, blank=True)
+    to_state = models.CharField(_("to"), max_length=50, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,23 @@
+"""Rate limits for public forms, kept in the cache (Redis in production).
+
+if not ratelimit_hit(f"session-register:{client_ip(request)}", limit=10, period=3600):
+    form.add_error(None, _("Too many attempts. Please try again later."))
+"""
+
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def ratelimit_hit(key: str, *, limit: int, period: int) -> bool:
+    """Count one hit on ``key``; return False once more than ``limit`` hits fell in ``period``."""
+    cache_key = f"ratelimit:{key}"
+    cache.add(cache_key, 0, timeout=period)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=period)
+        count = 1
+    return count <= limit
