@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SitePage
+from .models import AuditEntry, SitePage
 
 
 @admin.register(SitePage)
@@ -12,3 +12,29 @@ class SitePageAdmin(admin.ModelAdmin):
         ("English", {"fields": ["title_en", "intro_en", "body_en"]}),
         ("Français", {"fields": ["title_fr", "intro_fr", "body_fr"]}),
     ]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "content_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+    ]
+    list_filter = ["content_type", "action", "created_at"]
+    search_fields = ["object_id", "action", "comment", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

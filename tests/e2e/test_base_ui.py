@@ -53,3 +53,22 @@ def test_phone_width_has_no_horizontal_scroll(open_page, demo_data):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_board_member_is_walked_through_two_factor_setup(open_page, demo_data):
+    from tests.factories import make_board_member
+
+    member = make_board_member(totp=False)
+    session = open_page()
+    login(session, member.email, TEST_PASSWORD)
+    session.page.wait_for_url("**/account/")
+    session.goto("/admin/")
+    # allauth first asks for the password again (a recent authentication protects the setup).
+    session.page.wait_for_url("**/accounts/reauthenticate/**")
+    assert "two-factor" in session.page.locator(".messages").inner_text().lower()
+    assert_accessible(session)
+    session.page.fill("input[name=password]", TEST_PASSWORD)
+    session.page.click("main button[type=submit]")
+    session.page.wait_for_url("**/accounts/2fa/totp/activate/")
+    assert session.page.locator("img.qr-code").count() == 1
+    assert_accessible(session)
