@@ -81,3 +81,13 @@ def celery_worker_process(smtp_server):
     yield worker
     worker.stop()
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def imap_server(tmp_path_factory):
+    """A throwaway dovecot IMAP server on a free port (Debian's dovecot-imapd)."""
+    from tests.imap import ImapServer
+
+    server = ImapServer(tmp_path_factory.mktemp("imap")).start()
+    yield server
+    server.stop()
