@@ -268,3 +268,31 @@ class SlowCountingBackend:
         with SlowCountingBackend.lock:
             SlowCountingBackend.sent += len(messages)
         return len(messages)
+
+
+def test_staff_resend_a_failed_email_from_the_admin(client, flaky):
+    from tests.factories import make_staff
+
+    flaky.failures = 1
+    flaky.error = smtplib.SMTPDataError(554, b"Rejected")
+    row = queue_notice()
+    mail_send(mail_id=row.pk)
+    client.force_login(make_staff(is_superuser=True))
+    response = client.post(
+        "/admin/outbox/outgoingmail/",
+        {"action": "resend_failed", "_selected_action": [row.pk]},
+        follow=True,
+    )
+    assert "1 failed email queued again." in response.content.decode()
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.QUEUED
+
+
+def test_staff_filter_the_outbox_by_status(client):
+    from tests.factories import make_staff
+
+    queue_notice(key="a")
+    client.force_login(make_staff(is_superuser=True))
+    response = client.get("/admin/outbox/outgoingmail/?status__exact=failed")
+    assert response.status_code == 200
+    assert "0 outgoing emails" in response.content.decode()

@@ -81,3 +81,35 @@ def test_account_pages_need_a_login(client):
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Access denied"), ("fr", "Accès refusé")])
+def test_403_page_in_both_languages(rf, language, text):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        response = permission_denied(request, PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert text in html
+    assert f'lang="{language}"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("en", "Something went wrong"), ("fr", "Une erreur s’est produite")]
+)
+def test_500_page_in_both_languages(rf, language, text):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(language):
+        response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert text in html
+    assert f'lang="{language}"' in html
