@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.integration import free_port
+from tests.integration import free_port, stop_process
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -128,9 +128,4 @@ class ImapServer:
             client.logout()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)

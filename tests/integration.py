@@ -58,7 +58,19 @@ class SmtpServer:
         raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
 
 
-def test_database_url() -> str:
+def stop_process(process: subprocess.Popen | None, *, timeout: float = 10) -> None:
+    """Terminate a child process, killing it if it does not stop in time."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def current_database_url() -> str:
     """DATABASE_URL pointing at the database this test process uses (the test database)."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
@@ -70,7 +82,7 @@ class CeleryWorker:
     def __init__(self, *, email_url: str, extra_env: dict | None = None, concurrency: int = 2):
         self.env = {
             **os.environ,
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": current_database_url(),
             "EMAIL_URL": email_url,
             "DJANGO_SETTINGS_MODULE": "ensie_portal.settings",
             **(extra_env or {}),
@@ -111,11 +123,6 @@ class CeleryWorker:
         raise AssertionError(f"the worker did not start: {self.log.read_text()}")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, timeout=20)
         if getattr(self, "_log_file", None):
             self._log_file.close()
