@@ -84,10 +84,10 @@ def celery_worker_process(smtp_server):
 
 
 @pytest.fixture
-def imap_server(tmp_path_factory):
+def imap_server():
     """A throwaway dovecot IMAP server on a free port (Debian's dovecot-imapd)."""
     from tests.imap import ImapServer
 
-    server = ImapServer(tmp_path_factory.mktemp("imap")).start()
+    server = ImapServer().start()
     yield server
     server.stop()

@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,8 +59,10 @@ class ImapServer:
     user = "sessions"
     password = "test-imap-password"
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self):
+        # Not under pytest's tmp dirs (mode 0700): dovecot's unprivileged users must reach it.
+        self.root = Path(tempfile.mkdtemp(prefix="ensie-imap-"))
+        self.root.chmod(0o755)
         self.port = free_port()
         self.process = None
 
@@ -80,7 +83,8 @@ class ImapServer:
                 "mail_user": "dovecot",
                 "mail_group": "dovecot",
             }
-            shutil.chown(self.root / "home", "dovecot", "dovecot")
+            for path in (self.root, self.root / "home", self.root / "passwd"):
+                shutil.chown(path, "dovecot", "dovecot")
         else:
             me = getpass.getuser()
             users = {"internal_user": me, "internal_group": me, "login_user": me,
@@ -127,5 +131,19 @@ class ImapServer:
         finally:
             client.logout()
 
+    def message_ids(self, folder: str) -> list[str]:
+        client = self.client()
+        try:
+            client.select(folder, readonly=True)
+            _, data = client.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            return [
+                item[1].decode().split(":", 1)[1].strip()
+                for item in data
+                if isinstance(item, tuple)
+            ]
+        finally:
+            client.logout()
+
     def stop(self):
         stop_process(self.process)
+        shutil.rmtree(self.root, ignore_errors=True)
