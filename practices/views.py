@@ -1,7 +1,305 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import csv
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ensie_portal.core.errors import DomainError
+from ensie_portal.core.ratelimit import ratelimit_hit
+
+from . import selectors, services
+from .forms import PracticeForm, ReturnForm
+from .models import Practice
+from .permissions import can_contribute, is_editor
+
+
+def _requires(test):
+    """Login required, then ``test(user)`` or 403: declared on the view."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+contributor_required = _requires(can_contribute)
+editor_required = _requires(is_editor)
 
 
 @require_GET
 def practice_list(request):
-    return render(request, "practices/practice_list.html")
+    catalogue = selectors.practice_catalogue(params=request.GET)
+    back = request.GET.copy()
+    return render(
+        request,
+        "practices/practice_list.html",
+        {
+            "catalogue": catalogue,
+            "page_obj": catalogue.page,
+            "form": catalogue.filterset.form,
+            "back": back.urlencode(),
+            "export_query": _without(request.GET, "page"),
+        },
+    )
+
+
+def _without(params: QueryDict, *names: str) -> str:
+    data = params.copy()
+    for name in names:
+        data.pop(name, None)
+    return data.urlencode()
+
+
+@require_GET
+def practice_detail(request, slug):
+    practice = selectors.practice_visible_to(user=request.user, slug=slug)
+    back = QueryDict(request.GET.get("back", "")).urlencode()
+    back_url = reverse("practices:list") + (f"?{back}" if back else "")
+    return render(
+        request,
+        "practices/practice_detail.html",
+        {
+            "practice": practice,
+            "related": selectors.practice_related(practice=practice),
+            "back_url": back_url,
+            "is_owner": practice.submitted_by_id == request.user.pk,
+            "can_review": is_editor(request.user) and practice.status == Practice.Status.SUBMITTED,
+        },
+    )
+
+
+class PracticeFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("ENSIE best practices")
+    subtitle = gettext_lazy("Newly published best practices of social integration enterprises.")
+
+    def get_object(self, request, *args, **kwargs):
+        self.params = request.GET
+        return None
+
+    def link(self):
+        query = _without(self.params, "page", "sort")
+        return reverse("practices:list") + (f"?{query}" if query else "")
+
+    def items(self):
+        return selectors.practice_feed_items(params=self.params)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.organisation
+
+
+EXPORT_COLUMNS = [
+    "title",
+    "url",
+    "summary",
+    "organisation",
+    "country",
+    "region",
+    "sectors",
+    "themes",
+    "type",
+    "language",
+    "year",
+    "website",
+    "source",
+    "published_at",
+]
+
+
+def _export_record(request, practice: Practice) -> dict:
+    return {
+        "title": practice.title,
+        "url": request.build_absolute_uri(practice.get_absolute_url()),
+        "summary": practice.summary,
+        "organisation": practice.organisation,
+        "country": practice.country.code,
+        "region": practice.region,
+        "sectors": [s.slug for s in practice.sectors.all()],
+        "themes": [t.slug for t in practice.themes.all()],
+        "type": practice.type,
+        "language": practice.language,
+        "year": practice.year,
+        "website": practice.website,
+        "source": practice.source,
+        "published_at": practice.published_at.isoformat() if practice.published_at else None,
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def export_csv(request):
+    rows = selectors.practice_export_rows(params=request.GET)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+        for practice in rows:
+            record = _export_record(request, practice)
+            record["sectors"] = ";".join(record["sectors"])
+            record["themes"] = ";".join(record["themes"])
+            yield writer.writerow(["" if v is None else v for v in record.values()])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ensie-practices.csv"'
+    return response
+
+
+@require_GET
+def export_json(request):
+    rows = selectors.practice_export_rows(params=request.GET)
+
+    def stream():
+        yield "["
+        for n, practice in enumerate(rows):
+            yield (
+                ("," if n else "")
+                + "\n"
+                + json.dumps(_export_record(request, practice), ensure_ascii=False)
+            )
+        yield "\n]\n"
+
+    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ensie-practices.json"'
+    return response
+
+
+def _save_practice(request, form, practice=None):
+    submit = "submit" in request.POST
+    data = form.practice_data()
+    attachment = form.cleaned_data.get("attachment")
+    if practice is None:
+        practice = services.practice_create(
+            submitted_by=request.user, data=data, attachment=attachment, submit=submit
+        )
+    else:
+        services.practice_update(
+            practice=practice,
+            actor=request.user,
+            data=data,
+            attachment=attachment,
+            submit=submit,
+        )
+    if submit:
+        messages.success(request, _("Thank you: the practice was sent to the editors."))
+    else:
+        messages.success(request, _("The draft was saved."))
+    return redirect("practices:mine")
+
+
+@contributor_required
+@require_http_methods(["GET", "POST"])
+def practice_contribute(request):
+    form = PracticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not ratelimit_hit(f"practice-contribute:{request.user.pk}", limit=30, period=3600):
+            form.add_error(None, _("Too many attempts. Please try again later."))
+        if form.is_valid():
+            return _save_practice(request, form)
+    return render(request, "practices/practice_form.html", {"form": form, "practice": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_edit(request, slug):
+    practice = selectors.practice_owned(user=request.user, slug=slug)
+    if practice.status not in services.EDITABLE:
+        messages.error(request, _("Only a draft or a returned practice can be edited."))
+        return redirect("practices:mine")
+    form = PracticeForm(request.POST or None, request.FILES or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _save_practice(request, form, practice)
+        except DomainError as error:
+            messages.error(request, error.message)
+    return render(request, "practices/practice_form.html", {"form": form, "practice": practice})
+
+
+@login_required
+@require_POST
+def practice_submit(request, slug):
+    practice = selectors.practice_owned(user=request.user, slug=slug)
+    try:
+        services.practice_submit(practice=practice, actor=request.user)
+        messages.success(request, _("Thank you: the practice was sent to the editors."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("practices:mine")
+
+
+@login_required
+@require_GET
+def practice_mine(request):
+    return render(
+        request,
+        "practices/practice_mine.html",
+        {
+            "practices": selectors.practice_submissions(user=request.user),
+            "can_contribute": can_contribute(request.user),
+        },
+    )
+
+
+@editor_required
+@require_GET
+def moderation_queue(request):
+    return render(
+        request,
+        "practices/moderation_queue.html",
+        {"practices": selectors.practice_moderation_queue()},
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def practice_review(request, slug):
+    practice = selectors.practice_visible_to(user=request.user, slug=slug)
+    form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "publish":
+                services.practice_publish(practice=practice, actor=request.user)
+                messages.success(request, _("The practice is published."))
+                return redirect("practices:moderation")
+            if form.is_valid():
+                services.practice_return(
+                    practice=practice, actor=request.user, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, _("The practice was returned to its submitter."))
+                return redirect("practices:moderation")
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("practices:moderation")
+    return render(request, "practices/practice_review.html", {"practice": practice, "form": form})

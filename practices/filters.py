@@ -1,0 +1,99 @@
+"""The catalogue's filters; applied by ``selectors.practice_list`` (never in a view)."""
+
+import re
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Practice, PracticeLanguage, PracticeType
+
+# French derivational suffixes stripped from a query word, so that "recyclage" also finds
+# "recycler" (the Snowball stemmer keeps them apart: "recyclag" vs "recycl").
+DERIVATIONAL_SUFFIXES = ("ations", "ation", "ements", "ement", "ages", "age", "euses", "euse")
+WORD = re.compile(r"\w+", re.UNICODE)
+SLUG = re.compile(r"[-a-z0-9_]{1,80}")
+
+
+def search_query(text: str) -> SearchQuery:
+    """French or English stemmed words, accent-insensitive, plus French word roots."""
+    query = SearchQuery(text, config="ensie_fr", search_type="websearch") | SearchQuery(
+        text, config="ensie_en", search_type="websearch"
+    )
+    roots = []
+    for word in WORD.findall(text.lower()):
+        for suffix in DERIVATIONAL_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                roots.append(word[: -len(suffix)])
+                break
+        else:
+            roots.append(word)
+    if roots and len(roots) <= 8 and all(r.isalnum() and "_" not in r for r in roots):
+        raw = " & ".join(f"{root}:*" for root in roots)
+        query |= SearchQuery(raw, config="ensie_fr", search_type="raw")
+    return query
+
+
+class SlugsField(forms.Field):
+    """Several slugs from the query string (``?sector=a&sector=b``), checked without a query."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [slug for slug in (value or []) if SLUG.fullmatch(slug)]
+
+
+class SlugsFilter(django_filters.Filter):
+    field_class = SlugsField
+
+
+def term_filter(through_field: str):
+    """Filter on any of the chosen taxonomy terms without joining (no duplicate rows)."""
+
+    def method(queryset, name, value):
+        if not value:
+            return queryset
+        through = Practice._meta.get_field(name).remote_field.through
+        return queryset.filter(
+            pk__in=through.objects.filter(**{f"{through_field}__slug__in": value}).values(
+                "practice_id"
+            )
+        )
+
+    return method
+
+
+class PracticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
+    sector = SlugsFilter(label=_("Sector"), field_name="sectors", method=term_filter("sector"))
+    theme = SlugsFilter(label=_("Theme"), field_name="themes", method=term_filter("theme"))
+    type = django_filters.MultipleChoiceFilter(label=_("Type"), choices=PracticeType.choices)
+    language = django_filters.MultipleChoiceFilter(
+        label=_("Language"), choices=PracticeLanguage.choices
+    )
+    year_min = django_filters.NumberFilter(
+        label=_("From year"), field_name="year", lookup_expr="gte"
+    )
+    year_max = django_filters.NumberFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+
+    class Meta:
+        model = Practice
+        fields = ["q", "country", "sector", "theme", "type", "language", "year_min", "year_max"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if settings.IS_POSTGRES:
+            return queryset.filter(search_vector=search_query(value))
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(body__icontains=value)
+            | Q(organisation__icontains=value)
+        )

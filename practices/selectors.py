@@ -1,0 +1,313 @@
+"""Every read of the catalogue: the filtered, faceted, sorted list, a practice, exports."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404, QueryDict
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .filters import PracticeFilter, search_query
+from .models import Practice, PracticeLanguage, PracticeType, Sector, Theme
+from .permissions import is_editor
+
+PAGE_SIZE = 20
+SORTS = {
+    "relevance": _("relevance"),
+    "newest": _("newest first"),
+    "title": _("title"),
+    "year": _("year"),
+}
+FACETS = ("country", "sector", "theme", "type", "language")
+FACET_LABELS = {
+    "country": _("Country"),
+    "sector": _("Sector"),
+    "theme": _("Theme"),
+    "type": _("Type"),
+    "language": _("Language"),
+}
+# Markers put around matching words by ts_headline, replaced by <mark> after escaping.
+MARK_START, MARK_STOP = "\x02", "\x03"
+LIST_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "organisation",
+    "country",
+    "region",
+    "type",
+    "language",
+    "year",
+    "published_at",
+)
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass
+class Catalogue:
+    filterset: PracticeFilter
+    page: Page
+    total: int
+    facets: list[Facet]
+    chips: list[Chip]
+    sort: str
+    sorts: list[tuple[str, str]]
+    query: str
+    params: QueryDict = field(repr=False)
+
+
+def practice_filterset(*, params: QueryDict, exclude: str = "") -> PracticeFilter:
+    """The published practices filtered by ``params`` (all but the ``exclude`` filter)."""
+    data = params.copy()
+    for name in ("sort", "page", exclude):
+        data.pop(name, None)
+    return PracticeFilter(data, queryset=Practice.objects.published())
+
+
+def _search_text(filterset: PracticeFilter) -> str:
+    if filterset.is_valid():
+        return (filterset.form.cleaned_data.get("q") or "").strip()
+    return (filterset.data.get("q") or "").strip()
+
+
+def practice_sorted(
+    *, queryset: QuerySet, query: str, sort: str, highlight: bool = True
+) -> QuerySet:
+    """Order the filtered practices; with a query on PostgreSQL, rank and highlight them."""
+    queryset = queryset.only(*LIST_FIELDS)
+    if query and settings.IS_POSTGRES:
+        search = search_query(query)
+        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), search))
+    if query and settings.IS_POSTGRES and highlight:
+        queryset = queryset.annotate(
+            headline=SearchHeadline(
+                "summary",
+                search,
+                config="ensie_fr",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=60,
+                min_words=25,
+            ),
+        )
+    if sort == "relevance" and query and settings.IS_POSTGRES:
+        return queryset.order_by("-rank", "-published_at", "-pk")
+    if sort == "title":
+        return queryset.order_by("title", "pk")
+    if sort == "year":
+        return queryset.order_by(F("year").desc(nulls_last=True), "-published_at", "-pk")
+    return queryset.order_by("-published_at", "-pk")
+
+
+def highlighted(text: str) -> SafeString:
+    """Escape ``text`` and turn the headline markers into <mark> elements."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped just above; only our own tags added
+
+
+def practice_catalogue(*, params: QueryDict) -> Catalogue:
+    """The list page: one page of results, the total, the facets and the active filters."""
+    filterset = practice_filterset(params=params)
+    query = _search_text(filterset)
+    sort = params.get("sort", "")
+    allowed = [s for s in SORTS if s != "relevance" or query]
+    if sort not in allowed:
+        sort = "relevance" if query else "newest"
+    ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
+    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+    for practice in page.object_list:
+        headline = getattr(practice, "headline", None)
+        practice.summary_html = highlighted(headline) if headline else escape(practice.summary)
+    facets = practice_facets(params=params, filterset=filterset)
+    chips = practice_chips(params=params)
+    chip_term_labels(chips, facets)
+    return Catalogue(
+        filterset=filterset,
+        page=page,
+        total=page.paginator.count,
+        facets=facets,
+        chips=chips,
+        sort=sort,
+        sorts=[(s, SORTS[s]) for s in allowed],
+        query=query,
+        params=params,
+    )
+
+
+def _selected(filterset: PracticeFilter, name: str) -> set[str]:
+    return {str(v) for v in filterset.data.getlist(name)}
+
+
+def practice_facets(*, params: QueryDict, filterset: PracticeFilter) -> list[Facet]:
+    """Counts per option, each computed with the other filters applied: one query per facet."""
+    facets = []
+    for name in FACETS:
+        base = practice_filterset(params=params, exclude=name).qs
+        selected = _selected(filterset, name)
+        if name in ("sector", "theme"):
+            model = Sector if name == "sector" else Theme
+            terms = model.objects.annotate(
+                n=Count("practices", filter=Q(practices__in=base.values("pk")))
+            ).order_by("label_en")
+            options = [FacetOption(t.slug, t.label, t.n, t.slug in selected) for t in terms]
+        else:
+            counts = dict(
+                base.order_by().values_list(name).annotate(n=Count("pk")).values_list(name, "n")
+            )
+            if name == "country":
+                choices = [(code, str(label)) for code, label in countries]
+                options = [
+                    FacetOption(code, label, counts.get(code, 0), code in selected)
+                    for code, label in choices
+                    if counts.get(code) or code in selected
+                ]
+            else:
+                choices = PracticeType.choices if name == "type" else PracticeLanguage.choices
+                options = [
+                    FacetOption(value, str(label), counts.get(value, 0), value in selected)
+                    for value, label in choices
+                ]
+        facets.append(Facet(name, FACET_LABELS[name], options))
+    return facets
+
+
+def practice_chips(*, params: QueryDict) -> list[Chip]:
+    """One removable chip per active filter value; the link drops only that value."""
+    labels = {
+        "country": dict(countries),
+        "type": dict(PracticeType.choices),
+        "language": dict(PracticeLanguage.choices),
+    }
+    chips = []
+    for name in ("q", *FACETS, "year_min", "year_max"):
+        for value in params.getlist(name):
+            if not value.strip():
+                continue
+            remaining = params.copy()
+            remaining.setlist(name, [v for v in params.getlist(name) if v != value])
+            remaining.pop("page", None)
+            label = labels.get(name, {}).get(value, value)
+            if name == "q":
+                text = _("Search: “%(value)s”") % {"value": value}
+            elif name == "year_min":
+                text = _("From %(value)s") % {"value": value}
+            elif name == "year_max":
+                text = _("Until %(value)s") % {"value": value}
+            else:
+                text = f"{FACET_LABELS[name]}: {label}"
+            encoded = remaining.urlencode()
+            chips.append(Chip(str(text), f"?{encoded}" if encoded else "?"))
+    return chips
+
+
+def chip_term_labels(chips: list[Chip], facets: list[Facet]) -> None:
+    """Replace sector and theme slugs in chip labels by their labels (no query: from facets)."""
+    names = {
+        (str(facet.label), option.value): option.label
+        for facet in facets
+        for option in facet.options
+        if facet.name in ("sector", "theme")
+    }
+    for chip in chips:
+        prefix, _sep, value = chip.label.partition(": ")
+        chip.label = f"{prefix}: {names.get((prefix, value), value)}" if value else chip.label
+
+
+def practice_visible_to(*, user, slug: str) -> Practice:
+    """A published practice, or an unpublished one to its submitter and editors; else 404."""
+    queryset = Practice.objects.select_related("submitted_by").prefetch_related(
+        "sectors", "themes", "attachments"
+    )
+    if not is_editor(user):
+        visible = Q(status=Practice.Status.PUBLISHED)
+        if user.is_authenticated:
+            visible |= Q(submitted_by=user)
+        queryset = queryset.filter(visible)
+    practice = queryset.filter(slug=slug).first()
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def practice_owned(*, user, slug: str) -> Practice:
+    """The user's own practice (any status); another user's is a 404."""
+    practice = (
+        Practice.objects.prefetch_related("sectors", "themes", "attachments")
+        .filter(slug=slug, submitted_by=user)
+        .first()
+    )
+    if practice is None:
+        raise Http404
+    return practice
+
+
+def practice_related(*, practice: Practice, limit: int = 4) -> list[Practice]:
+    """Published practices sharing a sector or a theme, newest first."""
+    sector_ids = [s.pk for s in practice.sectors.all()]
+    theme_ids = [t.pk for t in practice.themes.all()]
+    if not sector_ids and not theme_ids:
+        return []
+    sectors = Practice.sectors.through.objects.filter(sector_id__in=sector_ids)
+    themes = Practice.themes.through.objects.filter(theme_id__in=theme_ids)
+    return list(
+        Practice.objects.published()
+        .filter(Q(pk__in=sectors.values("practice_id")) | Q(pk__in=themes.values("practice_id")))
+        .exclude(pk=practice.pk)
+        .only(*LIST_FIELDS)
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def practice_submissions(*, user) -> QuerySet:
+    return Practice.objects.filter(submitted_by=user).order_by("-updated_at", "-pk")
+
+
+def practice_moderation_queue() -> QuerySet:
+    return (
+        Practice.objects.filter(status=Practice.Status.SUBMITTED)
+        .select_related("submitted_by")
+        .order_by("updated_at", "pk")
+    )
+
+
+def practice_export_rows(*, params: QueryDict, chunk_size: int = 1000) -> Iterator[Practice]:
+    """The filtered published practices, read in chunks so that memory stays constant."""
+    filterset = practice_filterset(params=params)
+    query = _search_text(filterset)
+    sort = params.get("sort") or ("relevance" if query else "newest")
+    queryset = practice_sorted(queryset=filterset.qs, query=query, sort=sort, highlight=False)
+    queryset = queryset.only(*LIST_FIELDS, "website", "source", "body").prefetch_related(
+        "sectors", "themes"
+    )
+    return queryset.iterator(chunk_size=chunk_size)
+
+
+def practice_feed_items(*, params: QueryDict, limit: int = 50) -> list[Practice]:
+    filterset = practice_filterset(params=params)
+    return list(filterset.qs.order_by("-published_at", "-pk")[:limit])
