@@ -16,6 +16,10 @@ class PracticeForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = Practice
         fields = [

@@ -1,0 +1,235 @@
+"""The public catalogue: filters, facets, sorting, pagination, chips, detail page."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from practices.models import Practice
+from tests.practices.factories import PracticeFactory, SectorFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+LIST = "/practices/"
+
+
+def titles(response) -> list[str]:
+    return [p.title for p in response.context["catalogue"].page.object_list]
+
+
+def facet(response, name) -> dict[str, tuple[int, bool]]:
+    facets = {f.name: f for f in response.context["catalogue"].facets}
+    return {o.value: (o.count, o.selected) for o in facets[name].options}
+
+
+@pytest.fixture
+def catalogue():
+    recycling = SectorFactory(slug="recycling", label_en="Recycling", label_fr="Recyclage")
+    catering = SectorFactory(slug="catering", label_en="Catering", label_fr="Restauration")
+    disability = ThemeFactory(slug="disability", label_en="Disability", label_fr="Handicap")
+    youth = ThemeFactory(slug="youth", label_en="Youth", label_fr="Jeunesse")
+    rows = [
+        ("Belgian repair shop", "BE", [recycling], [disability], "initiative", "fr", 2012),
+        ("Belgian canteen", "BE", [catering], [youth], "project", "fr", 2018),
+        ("French repair café", "FR", [recycling, catering], [disability, youth], "project", "fr", 2020),
+        ("French report", "FR", [], [youth], "publication", "en", 2008),
+        ("Finnish workshop", "FI", [recycling], [], "initiative", "en", 2021),
+    ]
+    practices = [
+        PracticeFactory(
+            title=title, country=country, sectors=sectors, themes=themes, type=kind,
+            language=language, year=year,
+        )
+        for title, country, sectors, themes, kind, language, year in rows
+    ]
+    PracticeFactory(title="Draft never shown", country="BE", status=Practice.Status.DRAFT)
+    PracticeFactory(title="Submitted never shown", status=Practice.Status.SUBMITTED)
+    return practices
+
+
+def test_the_list_shows_only_published_practices(client, catalogue):
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == sorted(p.title for p in catalogue)
+    assert "Draft never shown" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("country=BE", {"Belgian repair shop", "Belgian canteen"}),
+        ("country=BE&country=FI", {"Belgian repair shop", "Belgian canteen", "Finnish workshop"}),
+        ("sector=recycling", {"Belgian repair shop", "French repair café", "Finnish workshop"}),
+        ("theme=youth&country=FR", {"French repair café", "French report"}),
+        ("sector=recycling&theme=disability&country=FR", {"French repair café"}),
+        ("type=project&language=fr", {"Belgian canteen", "French repair café"}),
+        ("year_min=2012&year_max=2020", {"Belgian repair shop", "Belgian canteen", "French repair café"}),
+        ("sector=catering&year_min=2019", {"French repair café"}),
+        ("country=DE", set()),
+        ("sector=no-such-sector", set()),
+    ],
+)
+def test_filters_combine(client, catalogue, query, expected):
+    assert set(titles(client.get(f"{LIST}?{query}"))) == expected
+
+
+def test_a_practice_in_two_chosen_sectors_is_listed_once(client, catalogue):
+    response = client.get(f"{LIST}?sector=recycling&sector=catering")
+    assert titles(response).count("French repair café") == 1
+    assert response.context["catalogue"].total == 4
+
+
+FACET_CASES = ["", "country=FR", "sector=recycling", "theme=youth&type=project", "language=en"]
+
+
+@pytest.mark.parametrize("query", FACET_CASES)
+def test_facet_counts_match_a_brute_force_count_with_the_other_filters(client, catalogue, query):
+    response = client.get(f"{LIST}?{query}")
+    published = list(Practice.objects.published().prefetch_related("sectors", "themes"))
+    chosen = {}
+    for part in filter(None, query.split("&")):
+        name, value = part.split("=")
+        chosen.setdefault(name, set()).add(value)
+
+    def values(practice, name):
+        if name in ("sector", "theme"):
+            return {t.slug for t in getattr(practice, f"{name}s").all()}
+        return {str(getattr(practice, name))}
+
+    def matches(practice, skip):
+        return all(values(practice, n) & v for n, v in chosen.items() if n != skip)
+
+    for name in ("country", "sector", "theme", "type", "language"):
+        counts = facet(response, name)
+        for value, (count, _selected) in counts.items():
+            brute = sum(1 for p in published if matches(p, name) and value in values(p, name))
+            assert count == brute, (name, value)
+
+
+def test_choosing_a_country_updates_the_sector_counts_and_disables_empty_options(client, catalogue):
+    response = client.get(f"{LIST}?country=FI")
+    assert facet(response, "sector")["recycling"] == (1, False)
+    assert facet(response, "sector")["catering"] == (0, False)
+    html = response.content.decode()
+    assert re.search(r'value="catering" id="facet-sector-catering"\s+disabled', html)
+    # The country facet itself still counts every country (its own filter is not applied).
+    assert facet(response, "country")["BE"] == (2, False)
+    assert facet(response, "country")["FI"] == (1, True)
+
+
+def test_the_list_page_makes_few_queries_whatever_the_filters(
+    client, catalogue, django_assert_max_num_queries
+):
+    PracticeFactory.create_batch(30, sectors=[catalogue[0].sectors.first()])
+    for query in ["", "country=BE&sector=recycling&theme=disability", "q=repair", "page=2"]:
+        with django_assert_max_num_queries(8):
+            assert client.get(f"{LIST}?{query}").status_code == 200
+
+
+def test_pagination_shows_twenty_practices_and_the_total(client):
+    PracticeFactory.create_batch(45)
+    response = client.get(f"{LIST}?page=3")
+    assert len(titles(response)) == 5
+    assert response.context["catalogue"].total == 45
+    html = response.content.decode()
+    assert "45 practices" in html
+    assert "Page 3 of 3" in html
+    assert len(titles(client.get(f"{LIST}?page=1"))) == 20
+    # A page out of range shows the last page rather than an error.
+    assert len(titles(client.get(f"{LIST}?page=99"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("title", "Belgian canteen"), ("year", "Finnish workshop"), ("newest", "Finnish workshop")],
+)
+def test_sorting(client, catalogue, sort, first):
+    assert titles(client.get(f"{LIST}?sort={sort}"))[0] == first
+
+
+def test_title_sort_is_alphabetical(client, catalogue):
+    shown = titles(client.get(f"{LIST}?sort=title"))
+    assert shown == sorted(shown)
+
+
+def test_active_filters_are_removable_chips_and_there_is_a_clear_all_link(client, catalogue):
+    response = client.get(f"{LIST}?country=BE&sector=recycling&page=1")
+    chips = {c.label: c.remove_url for c in response.context["catalogue"].chips}
+    assert chips == {"Country: Belgium": "?sector=recycling", "Sector: Recycling": "?country=BE"}
+    html = response.content.decode()
+    assert 'href="?sector=recycling"' in html
+    assert f'href="{reverse("practices:list")}">Clear all filters' in html
+
+
+def test_an_empty_result_explains_what_to_do(client, catalogue):
+    html = client.get(f"{LIST}?country=FI&sector=catering").content.decode()
+    assert "No practice matches these filters." in html
+    assert "see all the practices" in html
+
+
+def test_an_invalid_year_is_reported_next_to_the_field_and_kept(client, catalogue):
+    html = client.get(f"{LIST}?year_min=soon").content.decode()
+    assert 'id="id_year_min_errors"' in html
+    assert 'aria-describedby="id_year_min_errors"' in html
+    # The other filters still apply; the bad value is ignored.
+    assert "5 practices" in html
+
+
+def test_the_filter_form_works_without_javascript(client, catalogue):
+    html = client.get(LIST).content.decode()
+    assert '<form method="get" action="/practices/"' in html
+    assert '<button type="submit">Apply filters</button>' in html
+    assert "<script" not in html
+
+
+def test_the_detail_page_shows_every_field_related_practices_and_the_way_back(client, catalogue):
+    practice = catalogue[2]
+    practice.website = "https://example.org/repair"
+    practice.source = "CRESS Bretagne, 2012"
+    practice.region = "Lyon"
+    practice.method = "Volunteers **train** newcomers."
+    practice.save()
+    response = client.get(f"{practice.get_absolute_url()}?back=country%3DFR%26page%3D2")
+    html = response.content.decode()
+    for text in ["French repair café", "France", "Lyon", "Recycling", "Catering", "Disability",
+                 "Youth", "project", "French", "2020", "https://example.org/repair",
+                 "CRESS Bretagne, 2012", "<strong>train</strong>"]:
+        assert text in html, text
+    assert 'href="/practices/?country=FR&amp;page=2">Back to the results' in html
+    related = {p.title for p in response.context["related"]}
+    assert related == {"Belgian repair shop", "Belgian canteen", "French report", "Finnish workshop"}
+
+
+def test_an_unpublished_practice_is_not_found_by_the_public(client, catalogue):
+    draft = Practice.objects.get(title="Draft never shown")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_script_in_a_contribution_is_rendered_inert(client):
+    practice = PracticeFactory(
+        title="<script>alert('t')</script>Title",
+        summary="<script>alert('s')</script>",
+        body="Hello <script>alert('b')</script> <img src=x onerror=alert(1)> [x](javascript:alert(2))",
+        results="<script>alert('r')</script>",
+    )
+    for url in [practice.get_absolute_url(), LIST, f"{LIST}?q=alert"]:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "onerror" not in html
+        assert "javascript:" not in html
+
+
+def test_the_catalogue_speaks_french(client, catalogue):
+    response = client.get(f"/fr/practices/?country=BE&sector=recycling")
+    html = response.content.decode()
+    for text in ["Bonnes pratiques", "Filtrer par", "Pays", "Secteur", "Thème", "Recyclage",
+                 "Belgique", "Appliquer les filtres", "Effacer tous les filtres", "1 pratique"]:
+        assert text in html, text
+    assert 'lang="fr"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_theme_labels_follow_the_interface_language(client, catalogue, lang):
+    url = "/fr/practices/" if lang == "fr" else LIST
+    labels = {o.label for f in client.get(url).context["catalogue"].facets if f.name == "theme"
+              for o in f.options}
+    assert labels == ({"Handicap", "Jeunesse"} if lang == "fr" else {"Disability", "Youth"})
