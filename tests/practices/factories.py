@@ -45,7 +45,9 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     language = "en"
     year = 2020
     status = Practice.Status.PUBLISHED
-    published_at = factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC).replace(minute=n % 60))
+    published_at = factory.Sequence(
+        lambda n: datetime(2024, 1, 1, tzinfo=UTC).replace(minute=n % 60)
+    )
 
     @factory.post_generation
     def sectors(self, create, extracted, **kwargs):

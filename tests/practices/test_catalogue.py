@@ -30,14 +30,27 @@ def catalogue():
     rows = [
         ("Belgian repair shop", "BE", [recycling], [disability], "initiative", "fr", 2012),
         ("Belgian canteen", "BE", [catering], [youth], "project", "fr", 2018),
-        ("French repair café", "FR", [recycling, catering], [disability, youth], "project", "fr", 2020),
+        (
+            "French repair café",
+            "FR",
+            [recycling, catering],
+            [disability, youth],
+            "project",
+            "fr",
+            2020,
+        ),
         ("French report", "FR", [], [youth], "publication", "en", 2008),
         ("Finnish workshop", "FI", [recycling], [], "initiative", "en", 2021),
     ]
     practices = [
         PracticeFactory(
-            title=title, country=country, sectors=sectors, themes=themes, type=kind,
-            language=language, year=year,
+            title=title,
+            country=country,
+            sectors=sectors,
+            themes=themes,
+            type=kind,
+            language=language,
+            year=year,
         )
         for title, country, sectors, themes, kind, language, year in rows
     ]
@@ -62,7 +75,10 @@ def test_the_list_shows_only_published_practices(client, catalogue):
         ("theme=youth&country=FR", {"French repair café", "French report"}),
         ("sector=recycling&theme=disability&country=FR", {"French repair café"}),
         ("type=project&language=fr", {"Belgian canteen", "French repair café"}),
-        ("year_min=2012&year_max=2020", {"Belgian repair shop", "Belgian canteen", "French repair café"}),
+        (
+            "year_min=2012&year_max=2020",
+            {"Belgian repair shop", "Belgian canteen", "French repair café"},
+        ),
         ("sector=catering&year_min=2019", {"French repair café"}),
         ("country=DE", set()),
         ("sector=no-such-sector", set()),
@@ -190,13 +206,30 @@ def test_the_detail_page_shows_every_field_related_practices_and_the_way_back(cl
     practice.save()
     response = client.get(f"{practice.get_absolute_url()}?back=country%3DFR%26page%3D2")
     html = response.content.decode()
-    for text in ["French repair café", "France", "Lyon", "Recycling", "Catering", "Disability",
-                 "Youth", "project", "French", "2020", "https://example.org/repair",
-                 "CRESS Bretagne, 2012", "<strong>train</strong>"]:
+    for text in [
+        "French repair café",
+        "France",
+        "Lyon",
+        "Recycling",
+        "Catering",
+        "Disability",
+        "Youth",
+        "project",
+        "French",
+        "2020",
+        "https://example.org/repair",
+        "CRESS Bretagne, 2012",
+        "<strong>train</strong>",
+    ]:
         assert text in html, text
     assert 'href="/practices/?country=FR&amp;page=2">Back to the results' in html
     related = {p.title for p in response.context["related"]}
-    assert related == {"Belgian repair shop", "Belgian canteen", "French report", "Finnish workshop"}
+    assert related == {
+        "Belgian repair shop",
+        "Belgian canteen",
+        "French report",
+        "Finnish workshop",
+    }
 
 
 def test_an_unpublished_practice_is_not_found_by_the_public(client, catalogue):
@@ -221,8 +254,18 @@ def test_a_script_in_a_contribution_is_rendered_inert(client):
 def test_the_catalogue_speaks_french(client, catalogue):
     response = client.get(f"/fr/practices/?country=BE&sector=recycling")
     html = response.content.decode()
-    for text in ["Bonnes pratiques", "Filtrer par", "Pays", "Secteur", "Thème", "Recyclage",
-                 "Belgique", "Appliquer les filtres", "Effacer tous les filtres", "1 pratique"]:
+    for text in [
+        "Bonnes pratiques",
+        "Filtrer par",
+        "Pays",
+        "Secteur",
+        "Thème",
+        "Recyclage",
+        "Belgique",
+        "Appliquer les filtres",
+        "Effacer tous les filtres",
+        "1 pratique",
+    ]:
         assert text in html, text
     assert 'lang="fr"' in html
 
@@ -230,6 +273,10 @@ def test_the_catalogue_speaks_french(client, catalogue):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_theme_labels_follow_the_interface_language(client, catalogue, lang):
     url = "/fr/practices/" if lang == "fr" else LIST
-    labels = {o.label for f in client.get(url).context["catalogue"].facets if f.name == "theme"
-              for o in f.options}
+    labels = {
+        o.label
+        for f in client.get(url).context["catalogue"].facets
+        if f.name == "theme"
+        for o in f.options
+    }
     assert labels == ({"Handicap", "Jeunesse"} if lang == "fr" else {"Disability", "Youth"})

@@ -98,8 +98,12 @@ def test_a_query_with_operators_and_punctuation_does_not_fail(client, practices)
 def test_search_combines_with_filters_and_facets(client, practices):
     response = client.get(LIST, {"q": "insertion", "language": "en"})
     assert response.context["catalogue"].total == 0
-    counts = {o.value: o.count for f in response.context["catalogue"].facets
-              if f.name == "language" for o in f.options}
+    counts = {
+        o.value: o.count
+        for f in response.context["catalogue"].facets
+        if f.name == "language"
+        for o in f.options
+    }
     assert counts["fr"] == 1
 
 
