@@ -241,7 +241,10 @@ def test_a_script_in_a_contribution_is_rendered_inert(client):
     practice = PracticeFactory(
         title="<script>alert('t')</script>Title",
         summary="<script>alert('s')</script>",
-        body="Hello <script>alert('b')</script> <img src=x onerror=alert(1)> [x](javascript:alert(2))",
+        body=(
+            "Hello <script>alert('b')</script> <img src=x onerror=alert(1)> "
+            "[x](javascript:alert(2))"
+        ),
         results="<script>alert('r')</script>",
     )
     for url in [practice.get_absolute_url(), LIST, f"{LIST}?q=alert"]:
@@ -252,7 +255,7 @@ def test_a_script_in_a_contribution_is_rendered_inert(client):
 
 
 def test_the_catalogue_speaks_french(client, catalogue):
-    response = client.get(f"/fr/practices/?country=BE&sector=recycling")
+    response = client.get("/fr/practices/?country=BE&sector=recycling")
     html = response.content.decode()
     for text in [
         "Bonnes pratiques",
