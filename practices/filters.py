@@ -38,17 +38,38 @@ def search_query(text: str) -> SearchQuery:
     return query
 
 
-class SlugsField(forms.Field):
-    """Several slugs from the query string (``?sector=a&sector=b``), checked without a query."""
+class ValuesField(forms.Field):
+    """Several values from the query string (``?sector=a&sector=b``); unknown ones are dropped.
+
+    Checked by a function rather than a list of choices: no query, and nothing heavy for
+    django-filter to copy each time the catalogue builds a FilterSet (once per facet).
+    """
 
     widget = forms.MultipleHiddenInput
 
+    def __init__(self, *, valid, **kwargs):
+        self.valid = valid
+        super().__init__(**kwargs)
+
     def to_python(self, value):
-        return [slug for slug in (value or []) if SLUG.fullmatch(slug)]
+        return [v for v in (value or []) if isinstance(v, str) and self.valid(v)]
 
 
-class SlugsFilter(django_filters.Filter):
-    field_class = SlugsField
+class ValuesFilter(django_filters.Filter):
+    field_class = ValuesField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+def is_slug(value: str) -> bool:
+    return bool(SLUG.fullmatch(value))
+
+
+def is_country(value: str) -> bool:
+    return countries.alpha2(value) == value
 
 
 def term_filter(through_field: str):
@@ -69,13 +90,15 @@ def term_filter(through_field: str):
 
 class PracticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
-    sector = SlugsFilter(label=_("Sector"), field_name="sectors", method=term_filter("sector"))
-    theme = SlugsFilter(label=_("Theme"), field_name="themes", method=term_filter("theme"))
-    type = django_filters.MultipleChoiceFilter(label=_("Type"), choices=PracticeType.choices)
-    language = django_filters.MultipleChoiceFilter(
-        label=_("Language"), choices=PracticeLanguage.choices
+    country = ValuesFilter(label=_("Country"), valid=is_country)
+    sector = ValuesFilter(
+        label=_("Sector"), field_name="sectors", method=term_filter("sector"), valid=is_slug
     )
+    theme = ValuesFilter(
+        label=_("Theme"), field_name="themes", method=term_filter("theme"), valid=is_slug
+    )
+    type = ValuesFilter(label=_("Type"), valid=PracticeType.values.__contains__)
+    language = ValuesFilter(label=_("Language"), valid=PracticeLanguage.values.__contains__)
     year_min = django_filters.NumberFilter(
         label=_("From year"), field_name="year", lookup_expr="gte"
     )

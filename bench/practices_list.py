@@ -1,0 +1,225 @@
+"""Benchmark of the best-practices catalogue on 100,000 practices (PostgreSQL only).
+
+``python -m bench practices_list`` creates a throwaway database next to DATABASE_URL's
+(``<name>_bench_practices``), seeds 100,000 published practices with realistic French and
+English text and taxonomies using COPY, then requests the list page through the real URL stack
+(middleware, view, templates) for five scenarios and reports SQL queries per page and the server
+time (median and 95th percentile). Last, it streams the CSV export of all rows and reports the
+peak Python memory next to the one of a 10,000-row export: constant memory means both are equal.
+Set BENCH_PRACTICES=N for another size, BENCH_KEEPDB=1 to keep the seeded database between runs.
+"""
+
+import os
+import platform
+import random
+import statistics
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from practices import demo
+from practices.models import Practice, Sector, Theme
+
+COUNT = int(os.environ.get("BENCH_PRACTICES", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+SCENARIOS = [
+    ("no filter", "/practices/"),
+    ("three filters", "/practices/?country=FR&sector=recycling-repair&theme=disability"),
+    ("full-text query", "/practices/?q=recyclage"),
+    ("query + filters", "/practices/?q=insertion&country=BE&type=initiative"),
+    ("last page", None),  # filled in once the total is known
+]
+COUNTRIES = [
+    "FR",
+    "BE",
+    "ES",
+    "IT",
+    "DE",
+    "AT",
+    "FI",
+    "SE",
+    "DK",
+    "PL",
+    "BG",
+    "RO",
+    "HU",
+    "EE",
+    "PT",
+    "NL",
+    "LU",
+    "IE",
+    "SI",
+    "CZ",
+]
+TYPES = ["initiative", "project", "publication", "organisation", "policy", "training"]
+WORDS_TITLE = [
+    "Atelier",
+    "Coopérative",
+    "Réseau",
+    "Projet",
+    "Workshop",
+    "Network",
+    "Social",
+    "Café",
+    "Garage",
+    "Jardin",
+    "Recyclerie",
+    "Repair",
+    "Green",
+    "Solidaire",
+    "Textile",
+    "Formation",
+    "Insertion",
+    "Inclusive",
+    "Community",
+    "Services",
+]
+
+
+def corpus() -> list[str]:
+    """Sentences of the real seed practices, French and English."""
+    sentences = []
+    for row in demo.FRENCH + demo.ENGLISH:
+        sentences += [s.strip() + "." for s in row[2].split(". ") if len(s) > 30]
+    return sentences
+
+
+def seed(count: int) -> None:
+    demo.load(stdout=open(os.devnull, "w"))  # noqa: SIM115 - the taxonomy terms
+    rng = random.Random(2026)
+    sentences = corpus()
+    sectors = list(Sector.objects.values_list("pk", flat=True))
+    themes = list(Theme.objects.values_list("pk", flat=True))
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    columns = (
+        "title, slug, summary, body, context, objectives, method, results, transferability,"
+        " organisation, country, region, type, language, year, website, source, status,"
+        " return_comment, published_at, created_at, updated_at"
+    )
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY practices_practice ({columns}) FROM STDIN") as copy:
+            for n in range(count):
+                published = start + timedelta(minutes=n * 5)
+                title = " ".join(rng.sample(WORDS_TITLE, 3)) + f" {n}"
+                copy.write_row(
+                    (
+                        title,
+                        f"bench-{n}",
+                        " ".join(rng.sample(sentences, 2)),
+                        " ".join(rng.sample(sentences, 4)),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        f"Organisation {n % 5000}",
+                        rng.choice(COUNTRIES),
+                        "",
+                        rng.choice(TYPES),
+                        rng.choice(["fr", "fr", "en", "en", "de", "es", "it"]),
+                        rng.randint(1995, 2025),
+                        "",
+                        "",
+                        "published",
+                        "",
+                        published,
+                        published,
+                        published,
+                    )
+                )
+        new_pks = list(
+            Practice.objects.filter(slug__startswith="bench-").values_list("pk", flat=True)
+        )
+        with cursor.copy(
+            "COPY practices_practice_sectors (practice_id, sector_id) FROM STDIN"
+        ) as copy:
+            for pk in new_pks:
+                for sector in rng.sample(sectors, rng.randint(1, 2)):
+                    copy.write_row((pk, sector))
+        with cursor.copy(
+            "COPY practices_practice_themes (practice_id, theme_id) FROM STDIN"
+        ) as copy:
+            for pk in new_pks:
+                for theme in rng.sample(themes, rng.randint(1, 3)):
+                    copy.write_row((pk, theme))
+        cursor.execute("ANALYZE")
+
+
+def measure(client: Client, url: str) -> tuple[int, float, float, int]:
+    client.get(url)  # warm-up
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    timings = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - began) * 1000)
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    return len(queries), statistics.median(timings), p95, response.context["catalogue"].total
+
+
+def export_peak(client: Client, url: str) -> tuple[int, float, int]:
+    tracemalloc.start()
+    began = time.perf_counter()
+    response = client.get(url)
+    rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
+    elapsed = time.perf_counter() - began
+    _current, peak = tracemalloc.get_traced_memory()
+    if os.environ.get("BENCH_TRACE"):
+        for stat in tracemalloc.take_snapshot().statistics("traceback")[:3]:
+            print(stat, *stat.traceback.format()[-12:], sep="\n")
+    tracemalloc.stop()
+    return rows, elapsed, peak
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        print("The practices benchmark needs PostgreSQL (set DATABASE_URL).")
+        return
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    setup_test_environment()
+    keep = os.environ.get("BENCH_KEEPDB") == "1"
+    test_settings = settings.DATABASES["default"].setdefault("TEST", {})
+    test_settings["NAME"] = f"{settings.DATABASES['default']['NAME']}_bench_practices"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
+    try:
+        began = time.perf_counter()
+        if not Practice.objects.filter(slug__startswith="bench-").exists():
+            seed(COUNT)
+        seeding = time.perf_counter() - began
+        client = Client()
+        total = Practice.objects.published().count()
+        SCENARIOS[-1] = ("last page", f"/practices/?page={(total + 19) // 20}")
+        print(f"## Practices list ({total:,} published practices; seeded in {seeding:.0f} s)\n")
+        print(
+            f"{platform.node()}, {os.cpu_count()} cores, {platform.python_version()}, "
+            f"PostgreSQL {connection.pg_version // 10000}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
+            f" {RUNS} requests per scenario through django.test.Client (whole URL stack)\n"
+        )
+        print("| scenario | URL | results | SQL queries | median ms | p95 ms |")
+        print("|---|---|---:|---:|---:|---:|")
+        for name, url in SCENARIOS:
+            queries, median, p95, results = measure(client, url)
+            print(f"| {name} | `{url}` | {results:,} | {queries} | {median:.1f} | {p95:.1f} |")
+        print()
+        print("| CSV export | rows | seconds | peak Python memory |")
+        print("|---|---:|---:|---:|")
+        for label, url in [
+            ("one country (smaller set)", "/practices/export.csv?country=BE"),
+            ("every practice", "/practices/export.csv"),
+        ]:
+            rows, elapsed, peak = export_peak(client, url)
+            print(f"| {label} | {rows:,} | {elapsed:.1f} | {peak / 1024 / 1024:.1f} MiB |")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)

@@ -1,0 +1,81 @@
+"""The best-practices pages in a real browser: axe-core clean, one h1, usable without JavaScript."""
+
+import pytest
+
+from practices.models import Practice
+from tests.e2e.conftest import assert_accessible, login
+from tests.factories import TEST_PASSWORD
+from tests.practices.factories import PracticeFactory, make_editor, make_representative
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    "/practices/",
+    "/practices/?country=FR&sector=recycling-repair&q=recyclage",
+    "/practices/?country=FI&sector=it-graphics",
+    "/practices/?year_min=soon",
+    "/fr/practices/?theme=disability",
+    "/practices/titre-service-belgique/",
+    "/fr/practices/atelierul-de-panza-masks/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_catalogue_pages_are_accessible_without_javascript(open_page, demo_data, path):
+    session = open_page(javascript=False)
+    assert session.goto(path).status == 200
+    assert session.page.locator("h1").count() == 1
+    assert_accessible(session)
+
+
+def test_filtering_and_removing_a_chip_work_without_javascript(open_page, demo_data):
+    session = open_page(javascript=False)
+    page = session.page
+    session.goto("/practices/")
+    page.check("#facet-country-BE")
+    page.check("#facet-theme-long-term-unemployment")
+    page.click("text=Apply filters")
+    assert "country=BE" in page.url
+    assert page.locator("#results-title").inner_text() == "1 practice"
+    assert page.locator(".practice-list h3").inner_text() == "Le titre-service en Belgique"
+    page.click(".chip:has-text('Theme')")
+    assert "theme=" not in page.url
+    assert page.locator("#results-title").inner_text() == "3 practices"
+    page.click(".practice-list h3 a >> nth=0")
+    page.click("text=Back to the results")
+    assert page.url.endswith("/practices/?country=BE")
+
+
+def test_search_highlights_the_matching_words(open_page, demo_data):
+    session = open_page(javascript=False)
+    page = session.page
+    session.goto("/practices/")
+    page.fill("#id_q", "economie sociale")
+    page.click(".practice-search button")
+    assert page.locator(".practice-list mark").count() > 0
+    assert "q=economie+sociale" in page.url
+
+
+def test_contribution_and_moderation_pages_are_accessible(open_page, demo_data):
+    representative = make_representative()
+    PracticeFactory(
+        title="Waiting", submitted_by=representative, status=Practice.Status.SUBMITTED
+    )
+    session = open_page(javascript=False)
+    login(session, representative.email, TEST_PASSWORD)
+    for path in ["/practices/contribute/", "/practices/mine/"]:
+        session.goto(path)
+        assert session.page.locator("h1").count() == 1
+        assert_accessible(session)
+    session.goto("/practices/contribute/")
+    session.page.click("button[name=submit]")
+    assert session.page.locator("#id_title_errors").count() == 1
+    assert_accessible(session)
+
+    editor = make_editor()
+    session = open_page(javascript=False)
+    login(session, editor.email, TEST_PASSWORD)
+    for path in ["/practices/moderation/", "/practices/practice-0/review/"]:
+        session.goto(path.replace("practice-0", Practice.objects.get(title="Waiting").slug))
+        assert session.page.locator("h1").count() == 1
+        assert_accessible(session)
