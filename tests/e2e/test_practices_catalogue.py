@@ -58,9 +58,7 @@ def test_search_highlights_the_matching_words(open_page, demo_data):
 
 def test_contribution_and_moderation_pages_are_accessible(open_page, demo_data):
     representative = make_representative()
-    PracticeFactory(
-        title="Waiting", submitted_by=representative, status=Practice.Status.SUBMITTED
-    )
+    PracticeFactory(title="Waiting", submitted_by=representative, status=Practice.Status.SUBMITTED)
     session = open_page(javascript=False)
     login(session, representative.email, TEST_PASSWORD)
     for path in ["/practices/contribute/", "/practices/mine/"]:
