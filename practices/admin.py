@@ -1,10 +1,27 @@
 from django.contrib import admin
 
 from .models import Attachment, Practice, Sector, Theme
+from .services import practice_catalogue_changed
+
+
+class CatalogueChangeMixin:
+    """Saving or deleting here changes the catalogue: forget the cached facet counts."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        practice_catalogue_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        practice_catalogue_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        practice_catalogue_changed()
 
 
 @admin.register(Sector, Theme)
-class TaxonomyTermAdmin(admin.ModelAdmin):
+class TaxonomyTermAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ["label_en", "label_fr", "slug"]
     search_fields = ["label_en", "label_fr", "slug"]
     prepopulated_fields = {"slug": ["label_en"]}
@@ -16,7 +33,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "country", "type", "year", "status", "published_at"]
     list_filter = ["status", "type", "language", "sectors", "themes"]
     search_fields = ["title", "organisation", "summary"]

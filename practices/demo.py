@@ -12,6 +12,7 @@ from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 
 from .models import Practice, Sector, Theme
 from .permissions import EDITORS
+from .services import practice_catalogue_changed
 
 SECTORS = [
     ("recycling-repair", "Recycling and repair", "Recyclage et réparation"),
@@ -486,6 +487,7 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         )
         practice.sectors.set([sectors[s] for s in sector_slugs])
         practice.themes.set([themes[t] for t in theme_slugs])
+    practice_catalogue_changed()
     demo_user(
         "editor@demo.ensie.eu",
         display_name="Elena Editor",

@@ -130,7 +130,9 @@ class Practice(models.Model):
         verbose_name_plural = _("best practices")
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="practice_status_published"
+            ),
             models.Index(fields=["status", "country"], name="practice_status_country"),
             models.Index(fields=["status", "type"], name="practice_status_type"),
             models.Index(fields=["status", "language"], name="practice_status_language"),

@@ -1,11 +1,15 @@
 """Every read of the catalogue: the filtered, faceted, sorted list, a practice, exports."""
 
+import hashlib
+import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, QueryDict
@@ -19,6 +23,9 @@ from .models import Practice, PracticeLanguage, PracticeType, Sector, Theme
 from .permissions import is_editor
 
 PAGE_SIZE = 20
+# Facet counts and totals are cached per set of filters until the catalogue changes.
+COUNTS_CACHE_SECONDS = 600
+CATALOGUE_VERSION_KEY = "practices:catalogue-version"
 SORTS = {
     "relevance": _("relevance"),
     "newest": _("newest first"),
@@ -140,18 +147,21 @@ def practice_catalogue(*, params: QueryDict) -> Catalogue:
     allowed = [s for s in SORTS if s != "relevance" or query]
     if sort not in allowed:
         sort = "relevance" if query else "newest"
+    counts = practice_counts(params=params, filterset=filterset)
     ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
-    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+    paginator = Paginator(ordered, PAGE_SIZE)
+    paginator.count = counts.total  # known already: no second COUNT query
+    page = paginator.get_page(params.get("page"))
     for practice in page.object_list:
         headline = getattr(practice, "headline", None)
         practice.summary_html = highlighted(headline) if headline else escape(practice.summary)
-    facets = practice_facets(params=params, filterset=filterset)
+    facets = practice_facets(counts=counts, filterset=filterset)
     chips = practice_chips(params=params)
     chip_term_labels(chips, facets)
     return Catalogue(
         filterset=filterset,
         page=page,
-        total=page.paginator.count,
+        total=counts.total,
         facets=facets,
         chips=chips,
         sort=sort,
@@ -165,35 +175,87 @@ def _selected(filterset: PracticeFilter, name: str) -> set[str]:
     return {str(v) for v in filterset.data.getlist(name)}
 
 
-def practice_facets(*, params: QueryDict, filterset: PracticeFilter) -> list[Facet]:
-    """Counts per option, each computed with the other filters applied: one query per facet."""
-    facets = []
+@dataclass
+class Counts:
+    """The total and the count of every facet option for one set of filters."""
+
+    total: int
+    facets: dict[str, dict[str, int]]
+    # (slug, English label, French label) of the sectors and themes, in order.
+    terms: dict[str, list[tuple[str, str, str]]]
+
+
+def catalogue_version() -> str:
+    """Changes whenever the published catalogue or its taxonomies change (see services)."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOGUE_VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(CATALOGUE_VERSION_KEY, "0")
+    return version
+
+
+def _counts_key(params: QueryDict) -> str:
+    names = sorted(PracticeFilter.base_filters)
+    data = [(name, sorted(params.getlist(name))) for name in names if params.getlist(name)]
+    digest = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
+    return f"practices:counts:{catalogue_version()}:{digest}"
+
+
+def practice_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
+    """Total and facet counts, cached until the catalogue changes (one query each otherwise)."""
+    key = _counts_key(params)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _compute_counts(params=params, filterset=filterset)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def _compute_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
+    """Each facet is counted with the other filters applied: one aggregate query per facet."""
+    facets, terms = {}, {}
     for name in FACETS:
         base = practice_filterset(params=params, exclude=name).qs
-        selected = _selected(filterset, name)
         if name in ("sector", "theme"):
             model = Sector if name == "sector" else Theme
-            terms = model.objects.annotate(
+            rows = model.objects.annotate(
                 n=Count("practices", filter=Q(practices__in=base.values("pk")))
             ).order_by("label_en")
-            options = [FacetOption(t.slug, t.label, t.n, t.slug in selected) for t in terms]
+            facets[name] = {t.slug: t.n for t in rows}
+            terms[name] = [(t.slug, t.label_en, t.label_fr) for t in rows]
         else:
-            counts = dict(
+            facets[name] = dict(
                 base.order_by().values_list(name).annotate(n=Count("pk")).values_list(name, "n")
             )
-            if name == "country":
-                choices = [(code, str(label)) for code, label in countries]
-                options = [
-                    FacetOption(code, label, counts.get(code, 0), code in selected)
-                    for code, label in choices
-                    if counts.get(code) or code in selected
-                ]
-            else:
-                choices = PracticeType.choices if name == "type" else PracticeLanguage.choices
-                options = [
-                    FacetOption(value, str(label), counts.get(value, 0), value in selected)
-                    for value, label in choices
-                ]
+    return Counts(total=filterset.qs.count(), facets=facets, terms=terms)
+
+
+def practice_facets(*, counts: Counts, filterset: PracticeFilter) -> list[Facet]:
+    """The options of every facet with their counts, in the interface language."""
+    facets = []
+    for name in FACETS:
+        selected = _selected(filterset, name)
+        found = counts.facets[name]
+        if name in ("sector", "theme"):
+            model = Sector if name == "sector" else Theme
+            options = [
+                FacetOption(
+                    slug, model(label_en=en, label_fr=fr).label, found[slug], slug in selected
+                )
+                for slug, en, fr in counts.terms[name]
+            ]
+        elif name == "country":
+            options = [
+                FacetOption(code, str(label), found.get(code, 0), code in selected)
+                for code, label in countries
+                if found.get(code) or code in selected
+            ]
+        else:
+            choices = PracticeType.choices if name == "type" else PracticeLanguage.choices
+            options = [
+                FacetOption(value, str(label), found.get(value, 0), value in selected)
+                for value, label in choices
+            ]
         facets.append(Facet(name, FACET_LABELS[name], options))
     return facets
 

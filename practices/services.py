@@ -1,5 +1,8 @@
 """Every write to the catalogue: create and edit a practice, submit, publish, return."""
 
+import time
+
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +15,7 @@ from ensie_portal.outbox.services import mail_queue
 
 from .models import Attachment, Practice
 from .permissions import is_editor
+from .selectors import CATALOGUE_VERSION_KEY
 
 Status = Practice.Status
 # Slugs that are pages of the catalogue, never a practice.
@@ -33,6 +37,11 @@ TRANSITIONS = {
     (Status.SUBMITTED, Status.RETURNED): Rule(who=editor, action="return"),
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+
+def practice_catalogue_changed() -> None:
+    """Forget the cached facet counts once the current transaction commits."""
+    transaction.on_commit(lambda: cache.set(CATALOGUE_VERSION_KEY, str(time.time_ns()), None))
 
 
 def practice_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -109,7 +118,7 @@ def practice_publish(*, practice: Practice, actor) -> Practice:
         actor=actor,
         transitions=TRANSITIONS,
         updates={"published_at": timezone.now(), "return_comment": ""},
-        on_done=[_notify("practices_published")],
+        on_done=[_notify("practices_published"), lambda _practice: practice_catalogue_changed()],
     )
 
 

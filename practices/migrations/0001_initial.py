@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='practice',
-            index=models.Index(fields=['status', '-published_at'], name='practice_status_published'),
+            index=models.Index(fields=['status', '-published_at', '-id'], name='practice_status_published'),
         ),
         migrations.AddIndex(
             model_name='practice',

@@ -283,3 +283,23 @@ def test_theme_labels_follow_the_interface_language(client, catalogue, lang):
         for o in f.options
     }
     assert labels == ({"Handicap", "Jeunesse"} if lang == "fr" else {"Disability", "Youth"})
+
+
+def test_counts_are_cached_until_a_practice_is_published(
+    client, catalogue, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from practices import services
+    from tests.practices.factories import make_editor
+
+    assert client.get(LIST).context["catalogue"].total == 5
+    # The same filters again: only the page of results is read.
+    with django_assert_max_num_queries(1):
+        client.get(LIST)
+    waiting = PracticeFactory(
+        title="Newly published", country="FI", status=Practice.Status.SUBMITTED, published_at=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_publish(practice=waiting, actor=make_editor())
+    response = client.get(LIST)
+    assert response.context["catalogue"].total == 6
+    assert facet(response, "country")["FI"] == (2, False)
