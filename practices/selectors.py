@@ -104,26 +104,10 @@ def _search_text(filterset: PracticeFilter) -> str:
     return (filterset.data.get("q") or "").strip()
 
 
-def practice_sorted(
-    *, queryset: QuerySet, query: str, sort: str, highlight: bool = True
-) -> QuerySet:
-    """Order the filtered practices; with a query on PostgreSQL, rank and highlight them."""
-    queryset = queryset.only(*LIST_FIELDS)
+def practice_sorted(*, queryset: QuerySet, query: str, sort: str) -> QuerySet:
+    """Order the filtered practices; with a query on PostgreSQL, by relevance (ranked)."""
     if query and settings.IS_POSTGRES:
-        search = search_query(query)
-        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), search))
-    if query and settings.IS_POSTGRES and highlight:
-        queryset = queryset.annotate(
-            headline=SearchHeadline(
-                "summary",
-                search,
-                config="ensie_fr",
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=60,
-                min_words=25,
-            ),
-        )
+        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), search_query(query)))
     if sort == "relevance" and query and settings.IS_POSTGRES:
         return queryset.order_by("-rank", "-published_at", "-pk")
     if sort == "title":
@@ -131,6 +115,29 @@ def practice_sorted(
     if sort == "year":
         return queryset.order_by(F("year").desc(nulls_last=True), "-published_at", "-pk")
     return queryset.order_by("-published_at", "-pk")
+
+
+def practice_page_rows(*, pks: list[int], query: str) -> list[Practice]:
+    """The practices of one page, in the order of ``pks``, with highlighted summaries."""
+    rows = Practice.objects.filter(pk__in=pks).only(*LIST_FIELDS)
+    if query and settings.IS_POSTGRES:
+        rows = rows.annotate(
+            headline=SearchHeadline(
+                "summary",
+                search_query(query),
+                config="ensie_fr",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=60,
+                min_words=25,
+            )
+        )
+    by_pk = {practice.pk: practice for practice in rows}
+    practices = [by_pk[pk] for pk in pks if pk in by_pk]
+    for practice in practices:
+        headline = getattr(practice, "headline", None)
+        practice.summary_html = highlighted(headline) if headline else escape(practice.summary)
+    return practices
 
 
 def highlighted(text: str) -> SafeString:
@@ -149,12 +156,12 @@ def practice_catalogue(*, params: QueryDict) -> Catalogue:
         sort = "relevance" if query else "newest"
     counts = practice_counts(params=params, filterset=filterset)
     ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
-    paginator = Paginator(ordered, PAGE_SIZE)
+    # Paginate the primary keys only (an index-only walk, even deep into the results), then
+    # read the 20 rows of the page: a deep page never reads the rows it skips.
+    paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts.total  # known already: no second COUNT query
     page = paginator.get_page(params.get("page"))
-    for practice in page.object_list:
-        headline = getattr(practice, "headline", None)
-        practice.summary_html = highlighted(headline) if headline else escape(practice.summary)
+    page.object_list = practice_page_rows(pks=list(page.object_list), query=query)
     facets = practice_facets(counts=counts, filterset=filterset)
     chips = practice_chips(params=params)
     chip_term_labels(chips, facets)
@@ -385,7 +392,7 @@ def practice_export_rows(*, params: QueryDict, chunk_size: int = 2000) -> Iterat
     filterset = practice_filterset(params=params)
     query = _search_text(filterset)
     sort = params.get("sort") or ("relevance" if query else "newest")
-    queryset = practice_sorted(queryset=filterset.qs, query=query, sort=sort, highlight=False)
+    queryset = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
     rows = queryset.values_list(*EXPORT_FIELDS).iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
         terms = _terms_of([row[0] for row in chunk])
