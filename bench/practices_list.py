@@ -214,7 +214,9 @@ def main() -> None:
     keep = os.environ.get("BENCH_KEEPDB") == "1"
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = f"{settings.DATABASES['default']['NAME']}_bench_practices"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=keep, serialize=False
+    )
     try:
         began = time.perf_counter()
         if not Practice.objects.filter(slug__startswith="bench-").exists():

@@ -41,9 +41,10 @@ def test_filtering_and_removing_a_chip_work_without_javascript(open_page, demo_d
     page.click(".chip:has-text('Theme')")
     assert "theme=" not in page.url
     assert page.locator("#results-title").inner_text() == "3 practices"
+    results_url = page.url
     page.click(".practice-list h3 a >> nth=0")
     page.click("text=Back to the results")
-    assert page.url.endswith("/practices/?country=BE")
+    assert page.url == results_url
 
 
 def test_search_highlights_the_matching_words(open_page, demo_data):
