@@ -232,7 +232,7 @@ def _compute_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
             terms[name] = [(t.slug, t.label_en, t.label_fr) for t in rows]
         else:
             facets[name] = dict(
-                base.order_by().values_list(name).annotate(n=Count("pk")).values_list(name, "n")
+                base.order_by().values_list(name).annotate(n=Count("*")).values_list(name, "n")
             )
     return Counts(total=filterset.qs.count(), facets=facets, terms=terms)
 
