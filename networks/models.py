@@ -191,6 +191,18 @@ CRITERIA_GROUPS: list[tuple[str, list[Criterion]]] = [
 ]
 
 
+# Art. 6: "have its head office based in Europe". The Council of Europe's member states and
+# Kosovo by default; settings.ENSIE_EUROPE_COUNTRIES replaces the list.
+DEFAULT_EUROPE_COUNTRIES = (
+    "AD AL AM AT AZ BA BE BG CH CY CZ DE DK EE ES FI FR GB GE GR HR HU IE IS IT LI LT LU LV MC "
+    "MD ME MK MT NL NO PL PT RO RS SE SI SK SM TR UA XK"
+).split()
+
+
+def europe_countries() -> frozenset[str]:
+    return frozenset(getattr(settings, "ENSIE_EUROPE_COUNTRIES", DEFAULT_EUROPE_COUNTRIES))
+
+
 # --- General Assembly -----------------------------------------------------------------------
 
 
