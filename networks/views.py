@@ -126,8 +126,10 @@ def join(request):
 
 
 def _documents_by_kind(documents):
+    """[(kind label, [its documents per language])] in the order of JoinDocument.Kind."""
+    order = list(JoinDocument.Kind.values)
     kinds = {}
-    for document in documents:
+    for document in sorted(documents, key=lambda d: (order.index(d.kind), d.language)):
         kinds.setdefault(document.get_kind_display(), []).append(document)
     return list(kinds.items())
 
