@@ -790,6 +790,19 @@ def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
         return MembershipFee.objects.get(network=network, year=year)
 
 
+def membership_fees_create_for_year(*, year: int, actor: User) -> int:
+    """Staff open the year: a fee record for every member network that has none; returns how
+    many were created."""
+    if not is_staff(actor, None):
+        raise DomainError(_("You are not allowed to do this."))
+    members = Network.objects.filter(status=Network.Status.MEMBER).exclude(fees__year=year)
+    created = 0
+    for network in members:
+        membership_fee_create(network=network, year=year)
+        created += 1
+    return created
+
+
 @transaction.atomic
 def membership_fee_mark_paid(
     *, fee: MembershipFee, actor: User, paid_on: datetime.date | None = None

@@ -516,6 +516,25 @@ class FeeList(StaffRequiredMixin, View):
         return render(request, "networks/fee_list.html", {"page_obj": page, "year": year})
 
 
+class FeeYearOpen(StaffRequiredMixin, View):
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        try:
+            created = services.membership_fees_create_for_year(year=year, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s fee record(s) created for %(year)s.")
+                % {"count": created, "year": year},
+            )
+        return redirect(f"{reverse('networks:fee_list')}?year={year}")
+
+
 class FeeMarkPaid(StaffRequiredMixin, View):
     def post(self, request, pk):
         fee = get_object_or_404(MembershipFee, pk=pk)

@@ -438,3 +438,16 @@ def test_member_network_status_is_untouched_by_the_public_pages(client):
     network = MemberNetworkFactory()
     client.get(network.get_absolute_url())
     assert Network.objects.get(pk=network.pk).status == Network.Status.MEMBER
+
+
+def test_staff_open_a_year_with_one_fee_record_per_member(client):
+    fee_schedule(2031)
+    paid_already = MemberNetworkFactory(country="FR", wise_count=11)
+    MembershipFee.objects.create(network=paid_already, year=2031, amount_due=Decimal("1"))
+    MemberNetworkFactory(country="HU", wise_count=60)
+    ApplicationFactory()  # an applicant owes nothing
+    client.force_login(make_staff())
+    client.post(reverse("networks:fee_year_open"), {"year": "2031"})
+    client.post(reverse("networks:fee_year_open"), {"year": "2031"})
+    amounts = sorted(MembershipFee.objects.filter(year=2031).values_list("amount_due", flat=True))
+    assert amounts == [Decimal("1"), Decimal("1000")]
