@@ -13,6 +13,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -221,7 +222,10 @@ def _send_secretariat(*, event: str, application: Application, step: str) -> Non
 def _step(application: Application) -> str:
     """The audit entry of the transition just made: one email per recipient per step."""
     entry = (
-        AuditEntry.objects.filter(object_id=str(application.pk), content_type__model="application")
+        AuditEntry.objects.filter(
+            object_id=str(application.pk),
+            content_type=ContentType.objects.get_for_model(Application),
+        )
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()

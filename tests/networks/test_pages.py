@@ -451,3 +451,14 @@ def test_staff_open_a_year_with_one_fee_record_per_member(client):
     client.post(reverse("networks:fee_year_open"), {"year": "2031"})
     amounts = sorted(MembershipFee.objects.filter(year=2031).values_list("amount_due", flat=True))
     assert amounts == [Decimal("1"), Decimal("1000")]
+
+
+def test_staff_can_only_upload_a_pdf_as_a_join_document(client):
+    client.force_login(make_staff(is_superuser=True))
+    url = reverse("admin:networks_joindocument_add")
+    data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
+    response = client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", b"not a pdf")})
+    assert "is not a PDF document" in response.content.decode()
+    assert not JoinDocument.objects.exists()
+    client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", PDF_BYTES)})
+    assert JoinDocument.objects.get().title == "Statutes"
