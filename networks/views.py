@@ -6,6 +6,7 @@ pages are privileged (two-factor required) and each action is one service call.
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -121,6 +122,7 @@ def join(request):
             "matrix": selectors.fee_matrix(schedule=schedule) if schedule else None,
             "quote": quote,
             "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+            "secretariat_email": settings.SECRETARIAT_EMAIL,
         },
     )
 

@@ -462,3 +462,20 @@ def test_staff_can_only_upload_a_pdf_as_a_join_document(client):
     assert not JoinDocument.objects.exists()
     client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", PDF_BYTES)})
     assert JoinDocument.objects.get().title == "Statutes"
+
+
+def test_the_review_form_shows_the_findings_already_recorded(client):
+    application = ApplicationFactory(status=S.UNDER_REVIEW)
+    CriterionAssessment.objects.create(
+        application=application, criterion="sse_autonomy", result="not_met", note="Public body."
+    )
+    client.force_login(make_board_member())
+    page = client.get(reverse("networks:board_application", args=[application.pk])).content
+    radio = page.split(b'name="sse_autonomy_result" value="not_met"')[1].split(b">")[0]
+    assert b"checked" in radio
+    assert b"Public body." in page
+
+
+def test_the_join_page_names_the_secretariat_address(client, settings):
+    settings.SECRETARIAT_EMAIL = "hello@ensie.example"
+    assert b"mailto:hello@ensie.example" in client.get(reverse("networks:join")).content
