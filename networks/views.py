@@ -154,7 +154,12 @@ def interest(request):
                 )
                 return redirect("networks:interest_done")
     else:
-        form = InterestForm()
+        user = request.user
+        form = InterestForm(
+            initial={"contact_name": user.display_name, "contact_email": user.email}
+            if user.is_authenticated
+            else None
+        )
     return render(request, "networks/interest.html", {"form": form})
 
 

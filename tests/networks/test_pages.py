@@ -479,3 +479,10 @@ def test_the_review_form_shows_the_findings_already_recorded(client):
 def test_the_join_page_names_the_secretariat_address(client, settings):
     settings.SECRETARIAT_EMAIL = "hello@ensie.example"
     assert b"mailto:hello@ensie.example" in client.get(reverse("networks:join")).content
+
+
+def test_interest_form_is_prefilled_for_a_signed_in_user(client):
+    client.force_login(UserFactory(email="known@example.org", display_name="Known Person"))
+    page = client.get(reverse("networks:interest")).content.decode()
+    assert 'value="known@example.org"' in page
+    assert 'value="Known Person"' in page
