@@ -219,6 +219,22 @@ def _send_secretariat(*, event: str, application: Application, step: str) -> Non
     )
 
 
+def _tell_applicant(event: str, *, page: str = "networks:application_detail", context=None):
+    """An ``on_done`` callback: email ``event`` to the application's representatives."""
+
+    def _callback(application: Application) -> None:
+        _send(
+            event=event,
+            application=application,
+            recipients=_representatives(application),
+            step=_step(application),
+            page=page,
+            context=context,
+        )
+
+    return _callback
+
+
 def _step(application: Application) -> str:
     """The audit entry of the transition just made: one email per recipient per step."""
     entry = (
@@ -433,15 +449,7 @@ def application_meeting_held(*, application: Application, actor: User, notes: st
         actor=actor,
         transitions=TRANSITIONS,
         updates={"meeting_notes": notes},
-        on_done=[
-            lambda app: _send(
-                event="meeting_held",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-                page="networks:application_request",
-            )
-        ],
+        on_done=[_tell_applicant("meeting_held", page="networks:application_request")],
     )
 
 
@@ -553,14 +561,7 @@ def application_review_start(*, application: Application, actor: User) -> Applic
         to=S.UNDER_REVIEW,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[
-            lambda app: _send(
-                event="under_review",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-            )
-        ],
+        on_done=[_tell_applicant("under_review")],
     )
 
 
@@ -629,11 +630,8 @@ def application_board_decide(
         updates={"board_message": message.strip(), "decided_at": timezone.now()},
         on_done=[
             _keep_note,
-            lambda app: _send(
-                event=decision,
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
+            _tell_applicant(
+                decision,
                 page=(
                     "networks:application_request"
                     if decision == S.CHANGES_REQUESTED
@@ -667,15 +665,7 @@ def application_agenda_place(
         transitions=TRANSITIONS,
         updates={"assembly": assembly},
         data={"assembly": assembly.pk},
-        on_done=[
-            lambda app: _send(
-                event="on_agenda",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-                context={"assembly": assembly},
-            )
-        ],
+        on_done=[_tell_applicant("on_agenda", context={"assembly": assembly})],
     )
 
 
@@ -686,14 +676,7 @@ def application_agenda_remove(*, application: Application, actor: User) -> Appli
         to=S.ELIGIBLE,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[
-            lambda app: _send(
-                event="agenda_removed",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-            )
-        ],
+        on_done=[_tell_applicant("agenda_removed")],
     )
 
 
@@ -735,13 +718,7 @@ def application_decide(
 
     on_done = [_admit] if admitted else []
     on_done.append(
-        lambda app: _send(
-            event="admitted" if admitted else "rejected",
-            application=app,
-            recipients=_representatives(app),
-            step=_step(app),
-            context={"assembly": assembly},
-        )
+        _tell_applicant("admitted" if admitted else "rejected", context={"assembly": assembly})
     )
     return transition(
         obj=application,
