@@ -10,7 +10,7 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = ["practices_list"]
+BENCHMARKS: list[str] = ["practices_list", "membership"]
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,28 @@
-from django.contrib import admin
+from itertools import pairwise
 
-from .models import Network, Representative
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from ensie_portal.core.errors import DomainError
+
+from .forms import validate_pdf
+from .models import (
+    Application,
+    CountryGroup,
+    FeeAmount,
+    FeeBand,
+    FeeSchedule,
+    GeneralAssembly,
+    JoinDocument,
+    MembershipFee,
+    Network,
+    Representative,
+)
+from .selectors import fee_matrix
+from .services import membership_fee_mark_paid
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -9,10 +31,194 @@ class RepresentativeInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MembershipFeeInline(admin.TabularInline):
+    model = MembershipFee
+    extra = 0
+    fields = ["year", "amount_due", "paid_on", "note"]
+
+
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "acronym", "country", "status", "wise_count", "member_since"]
     list_filter = ["status", "country"]
     search_fields = ["legal_name", "acronym", "city"]
     prepopulated_fields = {"slug": ["legal_name"]}
-    inlines = [RepresentativeInline]
+    inlines = [RepresentativeInline, MembershipFeeInline]
+
+
+@admin.register(GeneralAssembly)
+class GeneralAssemblyAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "place", "status"]
+    list_filter = ["status"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["chair"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: the application changes only through its workflow (the Board pages)."""
+
+    list_display = ["network", "status", "submitted_at", "assembly", "created_at"]
+    list_filter = ["status", "assembly"]
+    search_fields = ["network__legal_name", "contact_name", "contact_email"]
+    exclude = ["motivation_letter", "statutes"]
+    readonly_fields = ["workflow_page"]
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+        return [*self.readonly_fields, *names]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Workflow"))
+    def workflow_page(self, obj):
+        url = reverse("networks:board_application", kwargs={"pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Open the application's Board page"))
+
+
+class CountryGroupFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = {}
+        defaults = 0
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            defaults += bool(form.cleaned_data.get("is_default"))
+            for country in form.cleaned_data.get("countries") or ():
+                if country in seen:
+                    raise forms.ValidationError(
+                        _("%(country)s is in two groups: %(a)s and %(b)s.")
+                        % {"country": country, "a": seen[country], "b": form.cleaned_data["name"]}
+                    )
+                seen[country] = form.cleaned_data["name"]
+        if defaults > 1:
+            raise forms.ValidationError(_("Only one group may take every other country."))
+
+
+class FeeBandFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        bands = sorted(
+            (form.cleaned_data["min_wises"], form.cleaned_data.get("max_wises"))
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("min_wises") is not None
+        )
+        for low, high in bands:
+            if high is not None and high < low:
+                raise forms.ValidationError(_("A band ends before it starts."))
+        for (_low, high), (next_low, _next_high) in pairwise(bands):
+            if high is None or high >= next_low:
+                raise forms.ValidationError(_("Bands overlap: each WISE count has one band."))
+
+
+class CountryGroupInline(admin.StackedInline):
+    model = CountryGroup
+    formset = CountryGroupFormSet
+    extra = 0
+
+
+class FeeBandInline(admin.TabularInline):
+    model = FeeBand
+    formset = FeeBandFormSet
+    extra = 0
+    fields = ["min_wises", "max_wises", "edit_amounts"]
+    readonly_fields = ["edit_amounts"]
+
+    @admin.display(description=_("Amounts"))
+    def edit_amounts(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:networks_feeband_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit the amounts of this band"))
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(admin.ModelAdmin):
+    list_display = ["year", "is_example"]
+    inlines = [CountryGroupInline, FeeBandInline]
+    readonly_fields = ["matrix"]
+
+    @admin.display(description=_("Annual fees (EUR)"))
+    def matrix(self, obj):
+        if not obj.pk:
+            return "—"
+        table = fee_matrix(schedule=obj)
+        head = format_html_join("", "<th>{}</th>", ((g.name,) for g in table["groups"]))
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th>{}</tr>",
+            (
+                (
+                    row["band"],
+                    format_html_join(
+                        "", "<td>{}</td>", ((a if a is not None else "—",) for a in row["amounts"])
+                    ),
+                )
+                for row in table["rows"]
+            ),
+        )
+        return format_html("<table><tr><th></th>{}</tr>{}</table>", head, rows)
+
+
+class FeeAmountInline(admin.TabularInline):
+    model = FeeAmount
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "group":
+            band_id = request.resolver_match.kwargs.get("object_id")
+            band = FeeBand.objects.filter(pk=band_id).first()
+            if band is not None:
+                kwargs["queryset"] = CountryGroup.objects.filter(schedule_id=band.schedule_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(FeeBand)
+class FeeBandAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "schedule"]
+    list_filter = ["schedule"]
+    inlines = [FeeAmountInline]
+
+
+@admin.register(MembershipFee)
+class MembershipFeeAdmin(admin.ModelAdmin):
+    list_display = ["network", "year", "amount_due", "paid_on"]
+    list_filter = ["year", ("paid_on", admin.EmptyFieldListFilter)]
+    search_fields = ["network__legal_name"]
+    readonly_fields = ["paid_on"]
+    actions = ["mark_paid"]
+
+    @admin.action(description=_("Mark the selected fees paid today"))
+    def mark_paid(self, request, queryset):
+        done = 0
+        for fee in queryset:
+            try:
+                membership_fee_mark_paid(fee=fee, actor=request.user)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{fee}: {error.message}", messages.WARNING)
+        self.message_user(request, _("%(n)s fee(s) marked paid.") % {"n": done})
+
+
+class JoinDocumentForm(forms.ModelForm):
+    class Meta:
+        model = JoinDocument
+        fields = ["kind", "language", "title", "file", "is_published"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and hasattr(upload, "content_type"):  # a new upload
+            validate_pdf(upload)
+        return upload
+
+
+@admin.register(JoinDocument)
+class JoinDocumentAdmin(admin.ModelAdmin):
+    form = JoinDocumentForm
+    list_display = ["title", "kind", "language", "is_published", "updated_at"]
+    list_filter = ["kind", "language", "is_published"]

@@ -1,6 +1,25 @@
-from django.db.models import QuerySet
+"""Every non-trivial read of the membership area."""
 
-from .models import Network
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ensie_portal.accounts.permissions import is_board
+
+from .filters import MemberFilter
+from .models import (
+    Application,
+    FeeSchedule,
+    GeneralAssembly,
+    JoinDocument,
+    MembershipFee,
+    Network,
+    Representative,
+)
 
 
 def networks_for_user(*, user) -> QuerySet[Network]:
@@ -13,3 +32,196 @@ def networks_for_user(*, user) -> QuerySet[Network]:
 def user_is_member_representative(user) -> bool:
     """Whether ``user`` represents at least one network that is currently a member."""
     return networks_for_user(user=user).filter(status=Network.Status.MEMBER).exists()
+
+
+# --- Directory ------------------------------------------------------------------------------
+
+
+def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], object]:
+    """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset)."""
+    base = Network.objects.filter(status=Network.Status.MEMBER).order_by("country", "legal_name")
+    filterset = MemberFilter(filters or None, queryset=base)
+    queryset = filterset.qs if filterset.is_valid() else base
+    return queryset, filterset
+
+
+def member_totals(queryset: QuerySet[Network]) -> dict:
+    """Networks, countries and member WISEs in ``queryset``, in one query."""
+    totals = queryset.order_by().aggregate(
+        networks=Count("pk"), countries=Count("country", distinct=True), wises=Sum("wise_count")
+    )
+    totals["wises"] = totals["wises"] or 0
+    return totals
+
+
+def member_countries() -> list[str]:
+    """Country codes that have at least one member network."""
+    return list(
+        Network.objects.filter(status=Network.Status.MEMBER)
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def member_get(*, slug: str) -> Network:
+    return get_object_or_404(
+        Network.objects.filter(
+            status__in=[Network.Status.MEMBER, Network.Status.SUSPENDED]
+        ).prefetch_related(
+            Prefetch(
+                "representative_links",
+                queryset=Representative.objects.select_related("user").order_by(
+                    "-is_main_contact", "user__display_name"
+                ),
+            )
+        ),
+        slug=slug,
+    )
+
+
+# --- Fees -----------------------------------------------------------------------------------
+
+
+def fee_schedule_current(*, today: datetime.date) -> FeeSchedule | None:
+    """The schedule in force today, with its groups and bands loaded."""
+    schedule = FeeSchedule.objects.for_year(today.year)
+    if schedule is None:
+        schedule = FeeSchedule.objects.order_by("year").first()
+    return schedule
+
+
+def fee_matrix(*, schedule: FeeSchedule) -> dict:
+    """The schedule as a table: bands as rows, country groups as columns, amounts in cells."""
+    groups = list(schedule.groups.all())
+    bands = list(schedule.bands.prefetch_related("amounts"))
+    rows = []
+    for band in bands:
+        by_group = {amount.group_id: amount.amount for amount in band.amounts.all()}
+        rows.append({"band": band, "amounts": [by_group.get(group.pk) for group in groups]})
+    return {"groups": groups, "rows": rows}
+
+
+def network_has_paid(network: Network, year: int) -> bool:
+    """Whether ``network`` paid its fee for ``year`` (Art. 15: only payers vote)."""
+    return MembershipFee.objects.filter(network=network, year=year, paid_on__isnull=False).exists()
+
+
+def membership_fee_for(*, network: Network, year: int) -> MembershipFee | None:
+    return MembershipFee.objects.filter(network=network, year=year).first()
+
+
+def fee_list(*, year: int) -> QuerySet[MembershipFee]:
+    return MembershipFee.objects.filter(year=year).select_related("network")
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def join_documents() -> list[JoinDocument]:
+    return list(JoinDocument.objects.filter(is_published=True).order_by("kind", "language"))
+
+
+# --- General Assemblies ---------------------------------------------------------------------
+
+
+def assemblies_upcoming(*, today: datetime.date) -> QuerySet[GeneralAssembly]:
+    return GeneralAssembly.objects.upcoming(today=today).order_by("date")
+
+
+def assembly_next_open_for_requests(*, today: datetime.date) -> GeneralAssembly | None:
+    """The next assembly a request submitted ``today`` can still reach (14 days ahead)."""
+    for assembly in assemblies_upcoming(today=today):
+        if today <= assembly.submission_deadline:
+            return assembly
+    return None
+
+
+def assembly_submission_problem(
+    *, assembly: GeneralAssembly | None, today: datetime.date
+) -> str | None:
+    """Why a request cannot be submitted for ``assembly`` today (a translated message), if so."""
+    if assembly is None:
+        return _("Choose the General Assembly at which you wish to present your application.")
+    if today <= assembly.submission_deadline and assembly.status != GeneralAssembly.Status.CLOSED:
+        return None
+    message = _(
+        "The request must reach the Board at least 14 days before the General Assembly: the "
+        "last day for the assembly of %(date)s was %(deadline)s."
+    ) % {"date": date_format(assembly.date), "deadline": date_format(assembly.submission_deadline)}
+    upcoming = assembly_next_open_for_requests(today=today)
+    if upcoming is None:
+        return message + " " + _("No later assembly is planned yet; please contact us.")
+    return (
+        message
+        + " "
+        + _("The next possible assembly is “%(title)s” on %(date)s (submit by %(deadline)s).")
+        % {
+            "title": upcoming.title,
+            "date": date_format(upcoming.date),
+            "deadline": date_format(upcoming.submission_deadline),
+        }
+    )
+
+
+# --- Applications ---------------------------------------------------------------------------
+
+
+def _application_related(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related("network", "assembly")
+
+
+def applications_for_representative(*, user) -> QuerySet[Application]:
+    return _application_related(Application.objects.for_representative(user)).order_by(
+        "-created_at"
+    )
+
+
+def application_for_representative(*, user, pk: int) -> Application:
+    """The application ``pk`` if ``user`` represents its network; otherwise a 404."""
+    return get_object_or_404(applications_for_representative(user=user), pk=pk)
+
+
+def application_for_file(*, user, pk: int) -> Application:
+    """For the private files: the applicant's representatives, the Board and staff; else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    queryset = (
+        Application.objects.all()
+        if is_board(user)
+        else Application.objects.for_representative(user)
+    )
+    return get_object_or_404(queryset.select_related("network"), pk=pk)
+
+
+def board_queue(*, status: str = "") -> QuerySet[Application]:
+    """The applications the Board and the secretariat follow, filtered by state."""
+    queryset = _application_related(Application.objects.all())
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(status__in=Application.OPEN_STATES)
+    return queryset.order_by("submitted_at", "created_at")
+
+
+def board_application_get(*, pk: int) -> Application:
+    return get_object_or_404(
+        _application_related(Application.objects.all()).prefetch_related(
+            "assessments",
+            "notes__author",
+            Prefetch(
+                "network__representative_links",
+                queryset=Representative.objects.select_related("user"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def application_counts_by_status() -> dict[str, int]:
+    return dict(
+        Application.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )

@@ -1,12 +1,556 @@
-from django.shortcuts import render
+"""Pages of the membership area: directory, join page, the application and the Board's screens.
+
+Applicant pages are scoped to the user's own networks (anyone else gets a 404). Board and staff
+pages are privileged (two-factor required) and each action is one service call.
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_GET
+
+from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
+from ensie_portal.core.errors import DomainError
+from ensie_portal.core.ratelimit import client_ip, ratelimit_hit
+from ensie_portal.core.workflow import allowed_targets, audit_trail
+
+from . import selectors, services
+from .fees import fee_quote
+from .forms import (
+    AgendaForm,
+    BoardNoteForm,
+    CriteriaForm,
+    DecisionForm,
+    FeeCalculatorForm,
+    InterestForm,
+    MeetingForm,
+    MeetingHeldForm,
+    RequestForm,
+    WithdrawForm,
+)
+from .models import (
+    CRITERIA_GROUPS,
+    Application,
+    JoinDocument,
+    MembershipFee,
+    europe_countries,
+)
+
+S = Application.Status
+PAGE_SIZE = 25
+
+
+# --- Public: directory and join page --------------------------------------------------------
 
 
 @require_GET
 def directory(request):
-    return render(request, "networks/directory.html")
+    networks, filterset = selectors.member_list(filters=request.GET)
+    page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "networks/directory.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "totals": selectors.member_totals(networks),
+        },
+    )
+
+
+@require_GET
+def network_detail(request, slug):
+    network = selectors.member_get(slug=slug)
+    today = timezone.localdate()
+    schedule = selectors.fee_schedule_current(today=today)
+    quote = (
+        fee_quote(schedule=schedule, country=network.country.code, wise_count=network.wise_count)
+        if schedule
+        else None
+    )
+    user = request.user
+    sees_fee_record = user.is_authenticated and (
+        user.is_staff or any(link.user_id == user.pk for link in network.representative_links.all())
+    )
+    return render(
+        request,
+        "networks/network_detail.html",
+        {
+            "network": network,
+            "quote": quote,
+            "fee_record": (
+                selectors.membership_fee_for(network=network, year=today.year)
+                if sees_fee_record
+                else None
+            ),
+            "sees_fee_record": sees_fee_record,
+            "year": today.year,
+        },
+    )
 
 
 @require_GET
 def join(request):
-    return render(request, "networks/join.html")
+    schedule = selectors.fee_schedule_current(today=timezone.localdate())
+    calculator = FeeCalculatorForm(request.GET if "wise_count" in request.GET else None)
+    quote = None
+    if schedule is not None and calculator.is_valid():
+        quote = fee_quote(
+            schedule=schedule,
+            country=calculator.cleaned_data["country"],
+            wise_count=calculator.cleaned_data["wise_count"],
+        )
+    documents = selectors.join_documents()
+    return render(
+        request,
+        "networks/join.html",
+        {
+            "criteria_groups": CRITERIA_GROUPS,
+            "documents": documents,
+            "document_kinds": _documents_by_kind(documents),
+            "calculator": calculator,
+            "schedule": schedule,
+            "matrix": selectors.fee_matrix(schedule=schedule) if schedule else None,
+            "quote": quote,
+            "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+            "secretariat_email": settings.SECRETARIAT_EMAIL,
+        },
+    )
+
+
+def _documents_by_kind(documents):
+    """[(kind label, [its documents per language])] in the order of JoinDocument.Kind."""
+    order = list(JoinDocument.Kind.values)
+    kinds = {}
+    for document in sorted(documents, key=lambda d: (order.index(d.kind), d.language)):
+        kinds.setdefault(document.get_kind_display(), []).append(document)
+    return list(kinds.items())
+
+
+@require_GET
+def join_document(request, pk, name):
+    document = get_object_or_404(JoinDocument, pk=pk, is_published=True)
+    return _stream(document.file, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+def interest(request):
+    if request.method == "POST":
+        form = InterestForm(request.POST)
+        if form.is_valid():
+            if not ratelimit_hit(f"join-interest:{client_ip(request)}", limit=5, period=3600):
+                form.add_error(None, _("Too many attempts. Please try again later."))
+            else:
+                services.application_interest_create(
+                    **form.cleaned_data, language=translation.get_language() or "en"
+                )
+                return redirect("networks:interest_done")
+    else:
+        user = request.user
+        form = InterestForm(
+            initial={"contact_name": user.display_name, "contact_email": user.email}
+            if user.is_authenticated
+            else None
+        )
+    return render(request, "networks/interest.html", {"form": form})
+
+
+@require_GET
+def interest_done(request):
+    return render(request, "networks/interest_done.html")
+
+
+# --- The applicant --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_applications(request):
+    applications = selectors.applications_for_representative(user=request.user)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "networks/my_applications.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    application = selectors.application_for_representative(user=request.user, pk=pk)
+    return render(
+        request,
+        "networks/application_detail.html",
+        {
+            "application": application,
+            "trail": _public_trail(application),
+            "steps": _steps(application),
+            "can_withdraw": S.WITHDRAWN
+            in allowed_targets(
+                obj=application, actor=request.user, transitions=services.TRANSITIONS
+            ),
+        },
+    )
+
+
+# Steps the applicant sees, in order, with the states at which each one is done.
+STEP_DONE_FROM = [
+    (_("Interest expressed"), S.INTEREST),
+    (_("Institutional meeting"), S.MEETING_HELD),
+    (_("Reasoned request"), S.REQUEST_SUBMITTED),
+    (_("Board check"), S.ELIGIBLE),
+    (_("General Assembly"), S.ADMITTED),
+]
+STATE_ORDER = [
+    S.INTEREST,
+    S.MEETING_SCHEDULED,
+    S.MEETING_HELD,
+    S.CHANGES_REQUESTED,
+    S.REQUEST_SUBMITTED,
+    S.UNDER_REVIEW,
+    S.ELIGIBLE,
+    S.ON_AGENDA,
+    S.ADMITTED,
+]
+
+
+def _steps(application):
+    reached = STATE_ORDER.index(application.status) if application.status in STATE_ORDER else -1
+    return [
+        {"label": label, "done": reached >= STATE_ORDER.index(done_from)}
+        for label, done_from in STEP_DONE_FROM
+    ]
+
+
+def _public_trail(application):
+    """The applicant's view of the history: state changes only, no internal comments."""
+    labels = dict(S.choices)
+    return [
+        {"at": entry.created_at, "label": labels.get(entry.to_state, entry.to_state)}
+        for entry in audit_trail(application).order_by("created_at")
+        if entry.to_state
+    ]
+
+
+@login_required
+def application_request(request, pk):
+    application = selectors.application_for_representative(user=request.user, pk=pk)
+    if request.method != "POST":
+        form = RequestForm(instance=application)
+        return _render_request(request, application, form)
+    if not application.is_editable:
+        messages.error(request, _("The request can no longer be changed."))
+        return redirect("networks:application_detail", pk=pk)
+    submitting = "submit" in request.POST
+    form = RequestForm(request.POST, request.FILES, instance=application, submitting=submitting)
+    if not form.is_valid():
+        return _render_request(request, application, form)
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    try:
+        services.application_request_save(
+            application=application,
+            actor=request.user,
+            data=data,
+            motivation_letter=form.cleaned_data.get("motivation_letter_upload"),
+            statutes=form.cleaned_data.get("statutes_upload"),
+        )
+        if submitting:
+            services.application_request_submit(application=application, actor=request.user)
+            messages.success(request, _("Your request has been sent to the Board."))
+            return redirect("networks:application_detail", pk=pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("networks:application_request", pk=pk)
+    messages.success(request, _("Your draft has been saved."))
+    return redirect("networks:application_request", pk=pk)
+
+
+def _render_request(request, application, form):
+    return render(
+        request,
+        "networks/application_request.html",
+        {
+            "application": application,
+            "form": form,
+            "editable": application.is_editable,
+            "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = selectors.application_for_representative(user=request.user, pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+        return redirect("networks:application_detail", pk=pk)
+    return render(
+        request, "networks/application_withdraw.html", {"application": application, "form": form}
+    )
+
+
+FILE_FIELDS = {"motivation-letter": "motivation_letter", "statutes": "statutes"}
+
+
+@require_GET
+def application_file(request, pk, kind):
+    """Stream a private file to the applicant's representatives, the Board and staff only."""
+    if kind not in FILE_FIELDS:
+        raise Http404
+    application = selectors.application_for_file(user=request.user, pk=pk)
+    field = getattr(application, FILE_FIELDS[kind])
+    if not field:
+        raise Http404
+    return _stream(field, filename=f"{application.network.slug}-{kind}.pdf")
+
+
+application_file.requires_two_factor = True
+
+
+def _stream(field, *, filename):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The Board and the secretariat ----------------------------------------------------------
+
+
+class BoardQueue(BoardRequiredMixin, View):
+    def get(self, request):
+        status = request.GET.get("status", "")
+        if status not in S.values:
+            status = ""
+        page = Paginator(selectors.board_queue(status=status), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "networks/board_queue.html",
+            {
+                "page_obj": page,
+                "status": status,
+                "statuses": S.choices,
+                "counts": selectors.application_counts_by_status(),
+            },
+        )
+
+
+class BoardApplicationView(BoardRequiredMixin, View):
+    """An application in full, with the actions the user may take on it now."""
+
+    def get(self, request, pk):
+        return self.render_page(request, pk)
+
+    def render_page(self, request, pk, *, status=200, **forms):
+        application = selectors.board_application_get(pk=pk)
+        targets = allowed_targets(
+            obj=application, actor=request.user, transitions=services.TRANSITIONS
+        )
+        is_board_member = services.is_board_member(request.user, application)
+        context = {
+            "application": application,
+            "targets": targets,
+            "is_board_member": is_board_member,
+            "is_staff": request.user.is_staff,
+            "trail": audit_trail(application).order_by("created_at"),
+            "criteria_form": forms.get("criteria_form")
+            or CriteriaForm(assessments=application.assessments.all()),
+            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "note_form": forms.get("note_form") or BoardNoteForm(),
+            "meeting_form": forms.get("meeting_form")
+            or MeetingForm(
+                initial={
+                    "starts_at": application.meeting_at,
+                    "link": application.meeting_link,
+                    "duration_minutes": application.meeting_duration_minutes,
+                }
+            ),
+            "meeting_held_form": forms.get("meeting_held_form") or MeetingHeldForm(),
+            "agenda_form": forms.get("agenda_form")
+            or AgendaForm(initial={"assembly": application.assembly_id}),
+            "assessments": {row.criterion: row for row in application.assessments.all()},
+            "in_europe": application.head_office_country.code in europe_countries(),
+        }
+        return render(request, "networks/board_application.html", context, status=status)
+
+
+class BoardAction(BoardRequiredMixin, View):
+    """A POST on an application from its Board page: validate, one service call, redirect."""
+
+    form_class = None
+    form_name = ""
+    success_message = ""
+
+    def post(self, request, pk):
+        application = get_object_or_404(Application, pk=pk)
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return BoardApplicationView().render_page(
+                request, pk, status=400, **{self.form_name: form}
+            )
+        try:
+            self.act(application, request.user, form.cleaned_data if form else {})
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(reverse("networks:board_application", kwargs={"pk": pk}))
+
+    def act(self, application, actor, data):
+        raise NotImplementedError
+
+
+class StaffAction(StaffRequiredMixin, BoardAction):
+    pass
+
+
+class ReviewStart(BoardAction):
+    success_message = _("The review has started.")
+
+    def act(self, application, actor, data):
+        services.application_review_start(application=application, actor=actor)
+
+
+class CriteriaRecord(BoardAction):
+    form_name = "criteria_form"
+    success_message = _("The findings have been saved.")
+
+    def post(self, request, pk):
+        application = get_object_or_404(Application, pk=pk)
+        form = CriteriaForm(request.POST)
+        form.is_valid()
+        try:
+            services.application_criteria_record(
+                application=application, actor=request.user, findings=form.findings()
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(reverse("networks:board_application", kwargs={"pk": pk}) + "#criteria")
+
+
+class Decide(BoardAction):
+    form_class = DecisionForm
+    form_name = "decision_form"
+    success_message = _("The decision has been recorded and the applicant told.")
+
+    def act(self, application, actor, data):
+        services.application_board_decide(application=application, actor=actor, **data)
+
+
+class NoteAdd(BoardAction):
+    form_class = BoardNoteForm
+    form_name = "note_form"
+    success_message = _("The note has been added.")
+
+    def act(self, application, actor, data):
+        services.board_note_add(application=application, actor=actor, text=data["text"])
+
+
+class MeetingSchedule(StaffAction):
+    form_class = MeetingForm
+    form_name = "meeting_form"
+    success_message = _("The meeting is set and the applicant invited.")
+
+    def act(self, application, actor, data):
+        services.application_meeting_schedule(
+            application=application,
+            actor=actor,
+            starts_at=data["starts_at"],
+            link=data["link"],
+            duration_minutes=data["duration_minutes"],
+        )
+
+
+class MeetingHeld(StaffAction):
+    form_class = MeetingHeldForm
+    form_name = "meeting_held_form"
+    success_message = _("The meeting is recorded as held.")
+
+    def act(self, application, actor, data):
+        services.application_meeting_held(application=application, actor=actor, notes=data["notes"])
+
+
+class AgendaPlace(StaffAction):
+    form_class = AgendaForm
+    form_name = "agenda_form"
+    success_message = _("The application is on the assembly's agenda and the applicant told.")
+
+    def act(self, application, actor, data):
+        services.application_agenda_place(
+            application=application, actor=actor, assembly=data["assembly"]
+        )
+
+
+class AgendaRemove(StaffAction):
+    success_message = _("The application has been taken off the agenda.")
+
+    def act(self, application, actor, data):
+        services.application_agenda_remove(application=application, actor=actor)
+
+
+class FeeList(StaffRequiredMixin, View):
+    def get(self, request):
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        page = Paginator(selectors.fee_list(year=year), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "networks/fee_list.html", {"page_obj": page, "year": year})
+
+
+class FeeYearOpen(StaffRequiredMixin, View):
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        try:
+            created = services.membership_fees_create_for_year(year=year, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s fee record(s) created for %(year)s.")
+                % {"count": created, "year": year},
+            )
+        return redirect(f"{reverse('networks:fee_list')}?year={year}")
+
+
+class FeeMarkPaid(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        fee = get_object_or_404(MembershipFee, pk=pk)
+        try:
+            services.membership_fee_mark_paid(fee=fee, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The fee of %(network)s is marked paid.") % {"network": fee.network}
+            )
+        return redirect(f"{reverse('networks:fee_list')}?year={fee.year}")

@@ -1,0 +1,274 @@
+"""Forms of the membership area: they validate, they never write."""
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .models import (
+    CRITERIA_GROUPS,
+    Application,
+    CriterionAssessment,
+    GeneralAssembly,
+)
+from .selectors import assemblies_upcoming, assembly_submission_problem
+from .services import BOARD_DECISIONS, REQUEST_FIELDS, request_missing_fields
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+UPLOAD_FIELDS = {"motivation_letter": "motivation_letter_upload", "statutes": "statutes_upload"}
+
+
+def _country_field(label):
+    return CountryField(blank=False).formfield(label=label)
+
+
+class InterestForm(forms.Form):
+    """Step 1, public: a network expresses its interest in joining."""
+
+    organisation = forms.CharField(label=_("Organisation"), max_length=255)
+    country = _country_field(_("Country"))
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact email"))
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    wise_count = forms.IntegerField(
+        label=_("Number of member WISEs"),
+        min_value=0,
+        max_value=100000,
+        help_text=_("How many work integration social enterprises are members of the network."),
+    )
+    message = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class FeeCalculatorForm(forms.Form):
+    """The fee calculator of the join page (a GET form)."""
+
+    country = _country_field(_("Country"))
+    wise_count = forms.IntegerField(label=_("Number of member WISEs"), min_value=0)
+
+
+def validate_pdf(upload) -> None:
+    """At most 10 MB and really a PDF (its first bytes), whatever its name says."""
+    if upload.size > MAX_PDF_BYTES:
+        raise forms.ValidationError(
+            _("“%(name)s” is %(size)s; files may be at most 10 MB."),
+            code="too_large",
+            params={"name": upload.name, "size": filesizeformat(upload.size)},
+        )
+    upload.seek(0)
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise forms.ValidationError(
+            _("“%(name)s” is not a PDF document. Please upload a PDF file."),
+            code="not_pdf",
+            params={"name": upload.name},
+        )
+
+
+class PdfField(forms.FileField):
+    default_validators = [validate_pdf]
+    widget = forms.ClearableFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("PDF, at most 10 MB."))
+        super().__init__(**kwargs)
+        self.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
+
+
+class RequestForm(forms.ModelForm):
+    """Step 3: the reasoned request. Drafts may be incomplete; submission needs everything."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    motivation_letter_upload = PdfField(label=_("Motivation letter"))
+    statutes_upload = PdfField(label=_("Statutes"))
+
+    class Meta:
+        model = Application
+        fields = REQUEST_FIELDS
+        widgets = {
+            "date_founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "head_office_address": forms.Textarea(attrs={"rows": 3}),
+            "sectors": forms.Textarea(attrs={"rows": 3}),
+            "regions_covered": forms.Textarea(attrs={"rows": 3}),
+            "representatives_info": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "representatives_info": _(
+                "Name, role and email of the people who will represent the network at ENSIE."
+            ),
+            "assembly": _(
+                "The request must be submitted at least 14 days before the assembly's date."
+            ),
+            "sectors": _("The economic sectors in which the network's WISEs work."),
+        }
+
+    def __init__(self, *args, submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["assembly"].queryset = assemblies_upcoming(today=timezone.localdate())
+        self.fields["assembly"].label_from_instance = _assembly_label
+        self.fields["assembly"].empty_label = _("Choose an assembly")
+        for name in self.fields:
+            if name != "website":
+                self.fields[name].required = False
+        self.order_fields(
+            [
+                *REQUEST_FIELDS[:11],
+                "motivation_letter_upload",
+                "statutes_upload",
+                *REQUEST_FIELDS[11:],
+            ]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not self.submitting or self.errors:
+            return data
+        # Submission: check the request would be complete once this form is saved.
+        probe = Application(**{name: data.get(name) for name in REQUEST_FIELDS})
+        probe.motivation_letter = data.get("motivation_letter_upload") or (
+            self.instance.motivation_letter
+        )
+        probe.statutes = data.get("statutes_upload") or self.instance.statutes
+        for name in request_missing_fields(probe):
+            target = {
+                "motivation_letter": "motivation_letter_upload",
+                "statutes": "statutes_upload",
+            }
+            field = target.get(name, name)
+            message = (
+                _("Please confirm this declaration.")
+                if name.startswith("adheres_to")
+                else _("This is needed to submit the request.")
+            )
+            self.add_error(field, message)
+        if data.get("assembly") and "assembly" not in self.errors:
+            problem = assembly_submission_problem(
+                assembly=data["assembly"], today=timezone.localdate()
+            )
+            if problem:
+                self.add_error("assembly", problem)
+        return data
+
+
+def _assembly_label(assembly: GeneralAssembly) -> str:
+    return _("%(title)s, %(date)s (submit by %(deadline)s)") % {
+        "title": assembly.title,
+        "date": date_format(assembly.date),
+        "deadline": date_format(assembly.submission_deadline),
+    }
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time (Brussels time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60
+    )
+    link = forms.URLField(label=_("Video link"), assume_scheme="https")
+
+
+class MeetingHeldForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Meeting notes (internal)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Seen by staff and the Board only."),
+    )
+
+
+class CriteriaForm(forms.Form):
+    """One result and one note per Art. 6 criterion, each on its own line."""
+
+    def __init__(self, *args, assessments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {row.criterion: row for row in assessments or ()}
+        self.groups = []
+        for heading, criteria in CRITERIA_GROUPS:
+            rows = []
+            for criterion in criteria:
+                row = current.get(criterion.value)
+                result_name, note_name = f"{criterion.value}_result", f"{criterion.value}_note"
+                self.fields[result_name] = forms.ChoiceField(
+                    label=criterion.label,
+                    choices=CriterionAssessment.Result.choices,
+                    widget=forms.RadioSelect,
+                    required=False,
+                    initial=row.result if row else None,
+                )
+                self.fields[note_name] = forms.CharField(
+                    label=_("Note"),
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=row.note if row else "",
+                )
+                rows.append((result_name, note_name))
+            self.groups.append((heading, rows))
+
+    def bound_groups(self):
+        return [
+            (heading, [(self[result], self[note]) for result, note in rows])
+            for heading, rows in self.groups
+        ]
+
+    def findings(self) -> dict[str, tuple[str, str]]:
+        """The criteria given a result in this form."""
+        found = {}
+        for _heading, rows in self.groups:
+            for result_name, note_name in rows:
+                result = self.cleaned_data.get(result_name)
+                if result:
+                    code = result_name.removesuffix("_result")
+                    found[code] = (result, self.cleaned_data.get(note_name, ""))
+        return found
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[(value, Application.Status(value).label) for value in BOARD_DECISIONS],
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when not eligible (the reasons) or when asking for changes."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note (Board only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in BOARD_DECISIONS[1:] and not data.get("message", "").strip():
+            self.add_error("message", _("Tell the applicant the reasons or what to change."))
+        return data
+
+
+class AgendaForm(forms.Form):
+    assembly = forms.ModelChoiceField(label=_("General Assembly"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assembly"].queryset = assemblies_upcoming(today=timezone.localdate())
+        self.fields["assembly"].label_from_instance = _assembly_label
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BoardNoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))

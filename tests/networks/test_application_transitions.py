@@ -1,0 +1,109 @@
+"""The application's transition table: every allowed and every forbidden transition."""
+
+import itertools
+
+import pytest
+
+from ensie_portal.core.errors import TransitionNotAllowed
+from ensie_portal.core.workflow import audit_trail, system_only, transition
+from networks.models import Application
+from networks.services import (
+    TRANSITIONS,
+    is_board_member,
+    is_representative,
+    is_staff,
+)
+from tests.factories import UserFactory, make_board_member, make_staff
+from tests.networks.factories import ApplicationFactory, assess_all, fill_request
+
+S = Application.Status
+ACTOR_KINDS = ["staff", "board", "applicant", "other_applicant", "system"]
+WHO = {
+    is_staff: "staff",
+    is_board_member: "board",
+    is_representative: "applicant",
+    system_only: "system",
+}
+ALLOWED = sorted(TRANSITIONS, key=str)
+FORBIDDEN = [pair for pair in itertools.product(S.values, S.values) if pair not in TRANSITIONS]
+
+
+@pytest.fixture
+def ready_application(db):
+    """An application whose request is complete and whose criteria are all met."""
+
+    def _make(status):
+        applicant = UserFactory()
+        application = ApplicationFactory(status=status, representative=applicant)
+        fill_request(application)
+        assess_all(application)
+        return application, applicant
+
+    return _make
+
+
+def actor_of(kind, applicant):
+    if kind == "staff":
+        return make_staff()
+    if kind == "board":
+        return make_board_member()
+    if kind == "applicant":
+        return applicant
+    if kind == "other_applicant":
+        return ApplicationFactory().network.representative_links.get().user
+    return None
+
+
+def test_the_table_names_exactly_the_documented_transitions():
+    assert set(TRANSITIONS) == {
+        (S.INTEREST, S.MEETING_SCHEDULED),
+        (S.MEETING_SCHEDULED, S.MEETING_HELD),
+        (S.MEETING_HELD, S.REQUEST_SUBMITTED),
+        (S.REQUEST_SUBMITTED, S.UNDER_REVIEW),
+        (S.UNDER_REVIEW, S.CHANGES_REQUESTED),
+        (S.CHANGES_REQUESTED, S.REQUEST_SUBMITTED),
+        (S.UNDER_REVIEW, S.ELIGIBLE),
+        (S.UNDER_REVIEW, S.NOT_ELIGIBLE),
+        (S.ELIGIBLE, S.ON_AGENDA),
+        (S.ON_AGENDA, S.ELIGIBLE),
+        (S.ON_AGENDA, S.ADMITTED),
+        (S.ON_AGENDA, S.REJECTED),
+        *((state, S.WITHDRAWN) for state in Application.OPEN_STATES),
+    }
+
+
+@pytest.mark.parametrize(("source", "target"), ALLOWED)
+@pytest.mark.parametrize("kind", ACTOR_KINDS)
+def test_allowed_transition_only_for_the_actor_the_table_names(
+    ready_application, source, target, kind
+):
+    application, applicant = ready_application(source)
+    actor = actor_of(kind, applicant)
+    if WHO[TRANSITIONS[(source, target)].who] == kind:
+        transition(obj=application, to=target, actor=actor, transitions=TRANSITIONS, comment="ok")
+        application.refresh_from_db()
+        assert application.status == target
+        entry = audit_trail(application).last()
+        assert (entry.from_state, entry.to_state, entry.comment) == (source, target, "ok")
+        assert entry.actor == (actor if kind != "system" else None)
+    else:
+        with pytest.raises(TransitionNotAllowed):
+            transition(obj=application, to=target, actor=actor, transitions=TRANSITIONS)
+        application.refresh_from_db()
+        assert application.status == source
+        assert not audit_trail(application).exists()
+
+
+@pytest.mark.parametrize(("source", "target"), FORBIDDEN)
+def test_transition_missing_from_the_table_is_refused_even_to_a_user_with_every_role(
+    ready_application, source, target
+):
+    application, _applicant = ready_application(source)
+    everyone = make_board_member(is_staff=True)
+    application.network.representative_links.create(user=everyone)
+    with pytest.raises(TransitionNotAllowed, match="cannot be done now"):
+        transition(obj=application, to=target, actor=everyone, transitions=TRANSITIONS)
+    with pytest.raises(TransitionNotAllowed):
+        transition(obj=application, to=target, actor=None, transitions=TRANSITIONS)
+    application.refresh_from_db()
+    assert application.status == source
