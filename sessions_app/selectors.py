@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ensie_portal.outbox.models import OutgoingMail
 
+from .filters import RegistrationFilter
 from .models import Registration, Session, Speaker
 
 OPEN = "open"
@@ -97,11 +98,12 @@ def registration_get_for_organiser(*, user, session_pk: int, pk: int) -> Registr
     )
 
 
-def registrants_for(*, session: Session, status: str = "") -> QuerySet[Registration]:
+def registrants_for(*, session: Session, filters=None) -> tuple[QuerySet[Registration], object]:
+    """The session's registrants, filtered by ``filters`` (a query dict); returns the filter
+    too, for its form."""
     queryset = session.registrations.select_related("vouched_by").order_by("created_at", "pk")
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
+    filterset = RegistrationFilter(filters or {}, queryset=queryset)
+    return filterset.qs, filterset
 
 
 def with_email_deliveries(registrations) -> list[Registration]:
