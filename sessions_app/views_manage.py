@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ensie_portal.accounts.permissions import is_organiser
@@ -37,6 +38,14 @@ def organiser_required(view):
 
 def _manage_url(session):
     return reverse("sessions_app:manage_detail", args=[session.pk])
+
+
+def _form_page(request, form, title: str, back_url: str):
+    return render(
+        request,
+        "sessions_app/manage/form.html",
+        {"form": form, "title": title, "back_url": back_url},
+    )
 
 
 def _act(request, session, action, success: str):
@@ -70,22 +79,27 @@ def manage_create(request):
         session = services.session_create(actor=request.user, **form.cleaned_data)
         messages.success(request, _("The session is saved as a draft."))
         return redirect(_manage_url(session))
-    return render(request, "sessions_app/manage/form.html", {"form": form, "session": None})
+    return _form_page(request, form, _("New session"), reverse("sessions_app:manage_list"))
 
 
 @require_GET
 @organiser_required
 def manage_detail(request, pk):
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
+    return _detail(request, session, LinkForm())
+
+
+def _detail(request, session, link_form, status=200):
     return render(
         request,
         "sessions_app/manage/detail.html",
         {
             "session": session,
             "speakers": session.speakers.all(),
-            "link_form": LinkForm(),
+            "link_form": link_form,
             "state": selectors.registration_state(session),
         },
+        status=status,
     )
 
 
@@ -102,31 +116,21 @@ def manage_edit(request, pk):
         else:
             messages.success(request, _("The session is saved."))
             return redirect(_manage_url(session))
-    return render(request, "sessions_app/manage/form.html", {"form": form, "session": session})
+    return _form_page(request, form, _("Edit the session"), _manage_url(session))
+
+
+PUBLISHING = {
+    "publish": (services.session_publish, _lazy("The session is published: registration is open.")),
+    "unpublish": (services.session_unpublish, _lazy("The session is back to draft.")),
+}
 
 
 @require_POST
 @organiser_required
-def manage_publish(request, pk):
+def manage_publishing(request, pk, action):
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
-    return _act(
-        request,
-        session,
-        lambda: services.session_publish(session=session, actor=request.user),
-        _("The session is published: registration is open."),
-    )
-
-
-@require_POST
-@organiser_required
-def manage_unpublish(request, pk):
-    session = selectors.session_get_for_organiser(user=request.user, pk=pk)
-    return _act(
-        request,
-        session,
-        lambda: services.session_unpublish(session=session, actor=request.user),
-        _("The session is back to draft."),
-    )
+    service, success = PUBLISHING[action]
+    return _act(request, session, lambda: service(session=session, actor=request.user), success)
 
 
 @require_POST
@@ -135,17 +139,7 @@ def manage_link(request, pk):
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "sessions_app/manage/detail.html",
-            {
-                "session": session,
-                "speakers": session.speakers.all(),
-                "link_form": form,
-                "state": selectors.registration_state(session),
-            },
-            status=400,
-        )
+        return _detail(request, session, form, status=400)
     return _act(
         request,
         session,
@@ -189,11 +183,8 @@ def speaker_edit(request, pk, speaker_pk=None):
         )
         messages.success(request, _("The speaker is saved."))
         return redirect(_manage_url(session))
-    return render(
-        request,
-        "sessions_app/manage/speaker_form.html",
-        {"form": form, "session": session, "speaker": speaker},
-    )
+    title = _("Edit the speaker") if speaker else _("Add a speaker")
+    return _form_page(request, form, title, _manage_url(session))
 
 
 @require_http_methods(["GET", "POST"])
