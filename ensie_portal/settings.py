@@ -132,6 +132,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Registrants' personal data is erased this many days after their session.
 SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default=180)
+# Registration form submissions per client address and hour.
+SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
 
 # --- Email ----------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -84,8 +84,8 @@ SESSION_7_SPEAKERS = [
             "created by an environmental NGO, ViitorPlus. Because of their environmental ethics, "
             "they would not consider producing masks from plastic or other non-reusable "
             "materials. Atelier de Pânză was praised by international media for its quick "
-            "reaction in the COVID-19 crisis: \"Small-scale artisan creators have re-oriented "
-            "their workshops to make and distribute potentially life-saving equipment\"."
+            'reaction in the COVID-19 crisis: "Small-scale artisan creators have re-oriented '
+            'their workshops to make and distribute potentially life-saving equipment".'
         ),
     },
 ]

@@ -33,7 +33,7 @@ def session_calendar_attachment(session: Session) -> Attachment:
 
 
 def _arguments(
-    registration: Registration, *, kind: str, key: str, attachment=None, **context
+    registration: Registration, *, kind: str, key: str, attachment=None, cancel_url="", **context
 ) -> dict:
     session = registration.session
     language = registration.language
@@ -49,7 +49,7 @@ def _arguments(
             "registration": registration,
             "session": session,
             "session_url": absolute_url("sessions_app:detail", language, slug=session.slug),
-            "cancel_url": signed_url(registration, CANCEL),
+            "cancel_url": cancel_url or signed_url(registration, CANCEL),
             **context,
         },
     }
@@ -67,6 +67,7 @@ def link_mail(
     changed: bool = False,
     promoted: bool = False,
     attachment=None,
+    cancel_url: str = "",
 ) -> dict:
     """The arguments of the participation-link message (for ``mail_queue`` or a bulk insert)."""
     session = registration.session
@@ -78,4 +79,5 @@ def link_mail(
         link=session.participation_link,
         changed=changed,
         promoted=promoted,
+        cancel_url=cancel_url,
     )

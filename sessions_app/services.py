@@ -17,8 +17,9 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_queue, mail_render
+from ensie_portal.outbox.services import mail_queue
 
+from .bulk_mail import link_key, link_rows
 from .mails import link_mail, registration_mail, session_calendar_attachment
 from .models import Registration, Session, Speaker
 from .tokens import CONFIRM, RegistrationClosed, signed_url
@@ -317,7 +318,7 @@ def participation_link_send(
     if not session.participation_link or registration.status != Registration.Status.CONFIRMED:
         return None
     version = session.link_version
-    key = f"sessions:link:{registration.pk}:v{version}"
+    key = link_key(registration, version)
     if resend:
         registration.link_resend_count += 1
         key += f":resend{registration.link_resend_count}"
@@ -378,46 +379,11 @@ def participation_links_write(
         )
         if not registrations:
             return []
-        attachment = session_calendar_attachment(session)
-        rows = []
-        for registration in registrations:
-            registration.session = session
-            arguments = link_mail(
-                registration,
-                key=f"sessions:link:{registration.pk}:v{version}",
-                changed=registration.link_version_sent > 0,
-                attachment=attachment,
-            )
-            rows.append(_outbox_row(**arguments))
-        OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+        rows = OutgoingMail.objects.bulk_create(link_rows(session, registrations, version=version))
         Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
             link_version_sent=version, updated_at=timezone.now()
         )
-        return list(
-            OutgoingMail.objects.filter(
-                key__in=[row.key for row in rows], status=OutgoingMail.Status.QUEUED
-            ).values_list("pk", flat=True)
-        )
-
-
-def _outbox_row(*, key, to, template, context, language, attachments, related) -> OutgoingMail:
-    """An unsaved outbox row, as ``mail_queue`` would store it (for a bulk insert)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    subject, text, html = mail_render(template=template, context=context, language=language)
-    return OutgoingMail(
-        key=key,
-        to_email=to,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        language=language,
-        subject=subject[:500],
-        body_text=text,
-        body_html=html,
-        headers={"Auto-Submitted": "auto-generated"},
-        attachments=[a.as_json() for a in attachments],
-        related_type=ContentType.objects.get_for_model(related),
-        related_id=str(related.pk),
-    )
+        return [row.pk for row in rows]
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 from celery import shared_task
 
-from ensie_portal.outbox.services import mail_send_many
-
 from . import services
+from .bulk_mail import rows_deliver
 
 
 @shared_task(name="sessions.send_participation_links")
@@ -18,13 +17,13 @@ def send_participation_links(session_id: int) -> int:
 def send_participation_link_batch(session_id: int, version: int, registration_ids: list[int]):
     """Write one batch of link emails in the outbox and send them over one SMTP connection.
 
-    The rows are committed before sending: a worker lost mid-batch leaves queued rows that the
-    outbox sweep sends later, never a second email.
+    The rows are committed (as sending) before anything is sent; a worker lost mid-batch
+    leaves rows that the outbox sweep queues again.
     """
     mail_ids = services.participation_links_write(
         session_id=session_id, version=version, registration_ids=registration_ids
     )
-    return mail_send_many(mail_ids=mail_ids) if mail_ids else 0
+    return rows_deliver(mail_ids=mail_ids) if mail_ids else 0
 
 
 @shared_task(name="sessions.send_reminders")

@@ -1,6 +1,7 @@
 """Public pages: the sessions, registration without an account, signed confirm/cancel links,
 iCalendar. Thin: a form, one service call, the domain error into a message."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -17,8 +18,6 @@ from . import selectors, services
 from .forms import RegistrationForm
 from .mails import session_ics_event
 from .tokens import CANCEL, CONFIRM, registration_from_token
-
-REGISTER_LIMIT = 10  # registration attempts per address and hour
 
 
 @require_GET
@@ -57,7 +56,9 @@ def session_register(request, slug):
     session = selectors.session_get_public(slug=slug)
     form = RegistrationForm(request.POST)
     if not ratelimit_hit(
-        f"session-register:{client_ip(request)}", limit=REGISTER_LIMIT, period=3600
+        f"session-register:{client_ip(request)}",
+        limit=settings.SESSIONS_REGISTER_RATE_LIMIT,
+        period=3600,
     ):
         form.is_valid()
         form.add_error(None, _("Too many attempts. Please try again later."))

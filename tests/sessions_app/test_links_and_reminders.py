@@ -189,3 +189,42 @@ def test_registrants_are_anonymised_after_the_configured_days_keeping_counts(set
     assert session.registrations.filter(status="confirmed", attended=True).count() == 1
     assert session.registrations.count() == 3
     assert not OutgoingMail.objects.filter(to_email=attended.email).exists()
+
+
+@pytest.mark.parametrize("name", ["Zoë O'Brien <&> Co", "Dr. Jan Novák", "see www.example.com"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_bulk_link_email_is_exactly_the_one_sent_alone(name, language):
+    from sessions_app.bulk_mail import link_rows
+    from sessions_app.mails import link_mail
+    from sessions_app.services import mail_queue
+
+    session = SessionFactory(participation_link="https://meet.example.org/j/1")
+    registration = RegistrationFactory(session=session, name=name, language=language)
+    [bulk] = link_rows(session, [registration], version=1)
+    alone = mail_queue(**link_mail(registration, key="alone"))
+    assert (bulk.subject, bulk.body_text, bulk.body_html) == (
+        alone.subject,
+        alone.body_text,
+        alone.body_html,
+    )
+    assert bulk.attachments == alone.attachments
+
+
+def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
+    settings, django_capture_on_commit_callbacks
+):
+    from sessions_app.bulk_mail import rows_deliver
+    from sessions_app.services import participation_links_write
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    session = SessionFactory(participation_link="https://meet.example.org/j/1")
+    registrations = RegistrationFactory.create_batch(3, session=session)
+    ids = participation_links_write(
+        session_id=session.pk, version=1, registration_ids=[r.pk for r in registrations]
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert rows_deliver(mail_ids=ids) == 0
+    statuses = set(OutgoingMail.objects.filter(pk__in=ids).values_list("status", flat=True))
+    assert statuses == {OutgoingMail.Status.QUEUED}
+    assert len(callbacks) == 1
