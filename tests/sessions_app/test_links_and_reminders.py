@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.html import escape
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.outbox.models import OutgoingMail
@@ -209,6 +210,8 @@ def test_the_bulk_link_email_is_exactly_the_one_sent_alone(name, language):
         alone.body_html,
     )
     assert bulk.attachments == alone.attachments
+    assert escape(name).split(" www.")[0] in alone.body_html  # escaped once, not twice
+    assert name in alone.body_text
 
 
 def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
