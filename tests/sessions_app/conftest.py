@@ -8,6 +8,3 @@ def _english():
     with translation.override("en"):
         yield
 
-
-# The browser fixtures, for this app's pages that the public crawl cannot reach.
-from tests.e2e.conftest import browser, demo_data, open_page  # noqa: E402, F401
