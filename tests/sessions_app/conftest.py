@@ -7,4 +7,3 @@ def _english():
     """URLs reversed in a test are the English ones, whatever ran before."""
     with translation.override("en"):
         yield
-
