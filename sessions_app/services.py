@@ -406,7 +406,8 @@ REMINDERS = (
 
 def reminders_send(*, now=None) -> int:
     """Queue the reminders that are due: 24 hours and 1 hour before the start, each at most
-    once per confirmed registrant however often (or concurrently) this runs."""
+    once per confirmed registrant however often (or concurrently) this runs. Someone who
+    confirmed after a reminder's moment just received the link and gets no such reminder."""
     now = now or timezone.now()
     queued = 0
     for kind, before, until, field in REMINDERS:
@@ -418,6 +419,7 @@ def reminders_send(*, now=None) -> int:
                 due = list(
                     Registration.objects.select_for_update(skip_locked=True)
                     .filter(session=session, status=Registration.Status.CONFIRMED)
+                    .filter(confirmed_at__lte=session.starts_at - before)
                     .filter(**{f"{field}__isnull": True})
                 )
                 attachment = session_calendar_attachment(session)
