@@ -10,7 +10,12 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = ["practices_list", "membership"]
+BENCHMARKS: list[str] = [
+    "practices_list",
+    "membership",
+    "sessions_delivery",
+    "sessions_registration",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -127,7 +127,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 120.0},
+    "sessions-reminders": {"task": "sessions.send_reminders", "schedule": 300.0},
+    "sessions-anonymise": {"task": "sessions.anonymise", "schedule": 86400.0},
 }
+# Registrants' personal data is erased this many days after their session.
+SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default=180)
+# Registration form submissions per client address and hour.
+SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
 
 # --- Email ----------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

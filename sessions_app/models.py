@@ -1,1 +1,225 @@
-from django.db import models  # noqa: F401
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def visible(self):
+        """What the public pages list: published and cancelled sessions (never drafts)."""
+        return self.exclude(status=Session.Status.DRAFT)
+
+    def organised_by(self, user):
+        """The sessions ``user`` may manage: all for staff, their own for organisers."""
+        if user.is_staff:
+            return self.all()
+        return self.filter(organisers=user)
+
+
+class Session(models.Model):
+    """One online thematic session of the series."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        CANCELLED = "cancelled", _("cancelled")
+
+    number = models.PositiveIntegerField(_("number in the series"), unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: paragraphs, lists, links.")
+    )
+    discussion_points = models.TextField(
+        _("points of discussion"), blank=True, help_text=_("One point per line.")
+    )
+    format = models.TextField(_("format"), blank=True)
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    platform = models.CharField(_("platform"), max_length=120, blank=True)
+    access_note = models.TextField(_("access note"), blank=True)
+    # Secret: only ever sent by email to confirmed registrants, never shown on a page.
+    participation_link = models.URLField(_("participation link"), max_length=500, blank=True)
+    # Bumped each time the link is set or changed; the emails' idempotency keys include it.
+    link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    partners = models.TextField(
+        _("partner organisations"), blank=True, help_text=_("One per line.")
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organised_sessions",
+        blank=True,
+        verbose_name=_("organisers"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    cancellation_note = models.TextField(_("cancellation note"), blank=True)
+    materials = models.TextField(
+        _("materials"), blank=True, help_text=_("After the event: Markdown, links to slides.")
+    )
+    recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    anonymised_at = models.DateTimeField(_("registrants anonymised"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("sessions_app:detail", kwargs={"slug": self.slug})
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at, ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at, ZoneInfo(settings.TIME_ZONE))
+
+    @property
+    def partner_list(self) -> list[str]:
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    @property
+    def discussion_point_list(self) -> list[str]:
+        return [
+            line.strip(" -*\t")
+            for line in self.discussion_points.splitlines()
+            if line.strip(" -*\t")
+        ]
+
+    def has_started(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def has_ended(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+
+class Speaker(models.Model):
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("session")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    country = CountryField(_("country"), blank=True)
+    biography = models.TextField(_("biography"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Registration(models.Model):
+    """A person's registration to a session (no account needed).
+
+    Only a confirmed registration holds a seat; the waiting list is ordered by confirmation time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("web form")
+        EMAIL = "email", _("email request")
+        ORGANISER = "organiser", _("added by an organiser")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email address"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    country = CountryField(_("country"), blank=True)
+    question = models.TextField(_("question for the speakers"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
+    vouched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vouched for by"),
+    )
+    vouched_at = models.DateTimeField(_("vouched for on"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the registrant confirms; orders the waiting list.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # How many confirmation emails were sent (each re-send is a new outbox row).
+    confirmation_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The session's link version last emailed to this registrant (0: none yet).
+    link_version_sent = models.PositiveIntegerField(default=0, editable=False)
+    link_resend_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # How many times a cancelled registration was opened again; part of the emails' keys, so
+    # that a new round gets its emails again.
+    round = models.PositiveSmallIntegerField(default=0, editable=False)
+    reminded_24h_at = models.DateTimeField(_("24-hour reminder sent"), null=True, blank=True)
+    reminded_1h_at = models.DateTimeField(_("1-hour reminder sent"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=~Q(email=""),
+                name="registration_one_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="registration_session_status")]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def mail_key(self, name: str, *details) -> str:
+        """The outbox key of message ``name`` about this registration, in its current round:
+        ``sessions:<name>:<pk>[:<detail>...][:r<round>]``."""
+        parts = ["sessions", name, str(self.pk), *map(str, details)]
+        if self.round:
+            parts.append(f"r{self.round}")
+        return ":".join(parts)

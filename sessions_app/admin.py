@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.db import models
+
+from .models import Registration, Session, Speaker
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "starts_at", "status", "capacity"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["organisers"]
+    inlines = [SpeakerInline]
+    # The link is secret (never on a page) and changes through the organisers' page, which
+    # emails it to the registrants.
+    exclude = ["participation_link"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["link_version", "anonymised_at"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "session", "status", "source", "attended", "created_at"]
+    list_filter = ["status", "source", "session"]
+    search_fields = ["name", "email", "organisation"]
+    list_select_related = ["session"]
+    # State changes go through the services (capacity, waiting list, emails).
+    readonly_fields = ["status", "confirmed_at", "cancelled_at", "vouched_by", "vouched_at"]

@@ -1,0 +1,133 @@
+"""The participation link to thousands of registrants, fast.
+
+A mail merge: each variant of the message (language, first link or changed link) is rendered
+once with stand-in fields, then each registrant's name and signed cancel token are filled in.
+One insert per batch writes the outbox rows (already marked as sending), and the batch goes out
+over one SMTP connection. A row that fails is handed back to the outbox's own retries; rows
+of a worker lost mid-batch are re-queued by the outbox sweep.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import get_connection
+from django.utils import timezone
+from django.utils.html import escape, urlize
+
+from ensie_portal.outbox.models import OutgoingMail
+from ensie_portal.outbox.services import _build_message, mail_enqueue, mail_render
+
+from .mails import link_mail, session_calendar_attachment
+from .models import Registration, Session
+from .tokens import CANCEL, absolute_url, registration_token
+
+MERGE_NAME = "MERGEFIELDxNAME"
+MERGE_TOKEN = "MERGEFIELDxTOKEN"  # noqa: S105 - a placeholder, not a secret
+
+
+def link_key(registration: Registration, version: int) -> str:
+    return registration.mail_key("link", f"v{version}")
+
+
+def _fill(template: str, *, name: str, token: str) -> str:
+    return template.replace(MERGE_NAME, name).replace(MERGE_TOKEN, token)
+
+
+def _mergeable(name: str) -> bool:
+    """Names that the HTML body would turn into a link cannot be filled in afterwards."""
+    return MERGE_NAME not in name and urlize(name) == escape(name)
+
+
+def link_rows(
+    session: Session, registrations: list[Registration], *, version: int
+) -> list[OutgoingMail]:
+    """Unsaved outbox rows (status sending) carrying ``version`` of the link to each one."""
+    attachment = session_calendar_attachment(session)
+    content_type = ContentType.objects.get_for_model(Registration)
+    groups = defaultdict(list)
+    for registration in registrations:
+        groups[(registration.language, registration.link_version_sent > 0)].append(registration)
+    rows = []
+    for (language, changed), members in groups.items():
+        stand_in = Registration(session=session, name=MERGE_NAME, language=language)
+        arguments = link_mail(
+            stand_in,
+            key="",
+            changed=changed,
+            attachment=attachment,
+            cancel_url=absolute_url("sessions_app:cancel", language, token=MERGE_TOKEN),
+        )
+        merged = mail_render(
+            template=arguments["template"], context=arguments["context"], language=language
+        )
+        attachments = [a.as_json() for a in arguments["attachments"]]
+        for registration in members:
+            if _mergeable(registration.name):
+                token = registration_token(registration=registration, purpose=CANCEL)
+                subject, text, html = (
+                    merged[0],
+                    _fill(merged[1], name=registration.name, token=token),
+                    _fill(merged[2], name=escape(registration.name), token=token),
+                )
+            else:
+                registration.session = session
+                own = link_mail(registration, key="", changed=changed, attachment=attachment)
+                subject, text, html = mail_render(
+                    template=own["template"], context=own["context"], language=language
+                )
+            rows.append(
+                OutgoingMail(
+                    key=link_key(registration, version),
+                    to_email=registration.email,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    language=language,
+                    subject=subject[:500],
+                    body_text=text,
+                    body_html=html,
+                    headers={"Auto-Submitted": "auto-generated"},
+                    attachments=attachments,
+                    related_type=content_type,
+                    related_id=str(registration.pk),
+                    status=OutgoingMail.Status.SENDING,
+                    attempts=1,
+                )
+            )
+    return rows
+
+
+def rows_deliver(*, mail_ids: list[int]) -> int:
+    """Send rows marked as sending over one SMTP connection; returns how many were sent."""
+    rows = list(
+        OutgoingMail.objects.filter(pk__in=mail_ids, status=OutgoingMail.Status.SENDING).order_by(
+            "pk"
+        )
+    )
+    sent, failed = [], {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:
+        failed = {row.pk: f"{type(exc).__name__}: {exc}"[:2000] for row in rows}
+        rows = []
+    try:
+        for row in rows:
+            try:
+                _build_message(row, connection).send()
+            except Exception as exc:
+                failed[row.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+            else:
+                sent.append(row.pk)
+    finally:
+        connection.close()
+    now = timezone.now()
+    OutgoingMail.objects.filter(pk__in=sent).update(
+        status=OutgoingMail.Status.SENT, sent_at=now, updated_at=now
+    )
+    for pk, error in failed.items():
+        OutgoingMail.objects.filter(pk=pk).update(
+            status=OutgoingMail.Status.QUEUED, last_error=error, updated_at=now
+        )
+    if failed:
+        mail_enqueue(mail_ids=list(failed))
+    return len(sent)

@@ -1,0 +1,122 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from ensie_portal.accounts.models import Roles, User
+
+from .models import Session, Speaker
+
+
+def _privacy_label():
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("I agree that ENSIE processes my data to run this session, as the"),
+        reverse("core:privacy"),
+        _("privacy notice explains."),
+    )
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email address"))
+    organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False
+    )
+    question = forms.CharField(
+        label=_("A question for the speakers (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please agree to the processing of your data.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _privacy_label()
+
+
+class SessionForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Start (Brussels time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("End (Brussels time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    recording_url = forms.URLField(
+        label=_("recording link"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "number",
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "discussion_points",
+            "format",
+            "starts_at",
+            "ends_at",
+            "platform",
+            "access_note",
+            "capacity",
+            "partners",
+            "materials",
+            "recording_url",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("summary", "discussion_points", "format", "access_note", "partners")
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_staff:
+            self.fields["organisers"] = forms.ModelMultipleChoiceField(
+                label=_("Organisers"),
+                queryset=User.objects.filter(groups__name=Roles.ORGANISERS).order_by("email"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(self.instance.organisers.all()) if self.instance.pk else [],
+                help_text=_("Members of the Organisers group. Left empty: unchanged, or you."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The end must come after the start."))
+        return cleaned
+
+
+class SpeakerForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "role", "organisation", "country", "biography", "order"]
+
+
+class LinkForm(forms.Form):
+    participation_link = forms.URLField(
+        label=_("Participation link"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Sent by email to confirmed registrants only; never shown on a page."),
+    )
+
+
+class CancelSessionForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the registrants (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

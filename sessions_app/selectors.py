@@ -1,0 +1,116 @@
+"""Every non-trivial read of the sessions area (templates never query)."""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ensie_portal.outbox.models import OutgoingMail
+
+from .filters import RegistrationFilter
+from .models import Registration, Session, Speaker
+
+OPEN = "open"
+FULL = "full"
+CLOSED = "closed"
+CANCELLED = "cancelled"
+
+
+def _with_counts(queryset):
+    return queryset.annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+        waiting_count=Count("registrations", filter=Q(registrations__status="waiting")),
+        attended_count=Count("registrations", filter=Q(registrations__attended=True)),
+    )
+
+
+def session_list_public(*, now=None) -> tuple[list[Session], QuerySet[Session]]:
+    """Upcoming sessions (soonest first), then past ones (latest first, a queryset to page)."""
+    now = now or timezone.now()
+    visible = Session.objects.visible().prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("order", "pk"))
+    )
+    upcoming = list(visible.filter(ends_at__gt=now).order_by("starts_at"))
+    past = visible.filter(ends_at__lte=now).order_by("-starts_at")
+    return upcoming, past
+
+
+def session_get_public(*, slug: str) -> Session:
+    queryset = _with_counts(Session.objects.visible()).prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("order", "pk"))
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+def registration_state(session: Session, *, now=None) -> str:
+    """What the page says about registering: open, full (waiting list), closed, cancelled."""
+    if session.status == Session.Status.CANCELLED:
+        return CANCELLED
+    if session.status != Session.Status.PUBLISHED or session.has_started(now):
+        return CLOSED
+    confirmed = getattr(session, "confirmed_count", None)
+    if confirmed is None:
+        confirmed = session.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    if session.capacity is not None and confirmed >= session.capacity:
+        return FULL
+    return OPEN
+
+
+def calendar_sessions(*, now=None) -> list[Session]:
+    now = now or timezone.now()
+    return list(Session.objects.visible().filter(ends_at__gt=now).order_by("starts_at"))
+
+
+# --- Organisers ------------------------------------------------------------------------------
+
+
+def sessions_for_organiser(*, user):
+    return _with_counts(Session.objects.organised_by(user)).order_by("-starts_at")
+
+
+def session_get_for_organiser(*, user, pk: int) -> Session:
+    """The session if ``user`` organises it (or is staff); a 404 otherwise."""
+    queryset = _with_counts(Session.objects.organised_by(user)).prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("order", "pk")), "organisers"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _in_organised_session(model, *, user, session_pk: int, pk: int):
+    """A speaker or a registration of a session ``user`` manages; a 404 otherwise."""
+    queryset = model.objects.filter(session__in=Session.objects.organised_by(user))
+    return get_object_or_404(queryset.select_related("session"), session_id=session_pk, pk=pk)
+
+
+def speaker_get_for_organiser(*, user, session_pk: int, pk: int) -> Speaker:
+    return _in_organised_session(Speaker, user=user, session_pk=session_pk, pk=pk)
+
+
+def registration_get_for_organiser(*, user, session_pk: int, pk: int) -> Registration:
+    return _in_organised_session(Registration, user=user, session_pk=session_pk, pk=pk)
+
+
+def registrants_for(*, session: Session, filters=None) -> tuple[QuerySet[Registration], object]:
+    """The session's registrants, filtered by ``filters`` (a query dict); returns the filter
+    too, for its form."""
+    queryset = session.registrations.select_related("vouched_by").order_by("created_at", "pk")
+    filterset = RegistrationFilter(filters or {}, queryset=queryset)
+    return filterset.qs, filterset
+
+
+def with_email_deliveries(registrations) -> list[Registration]:
+    """Attach to each registration its emails (subject, status, time), in one query."""
+    registrations = list(registrations)
+    by_id = defaultdict(list)
+    if registrations:
+        mails = OutgoingMail.objects.filter(
+            related_type=ContentType.objects.get_for_model(Registration),
+            related_id__in=[str(r.pk) for r in registrations],
+        ).only("related_id", "subject", "status", "created_at", "sent_at", "last_error", "key")
+        for mail in mails.order_by("created_at", "pk"):
+            by_id[mail.related_id].append(mail)
+    for registration in registrations:
+        registration.deliveries = by_id[str(registration.pk)]
+    return registrations
