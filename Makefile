@@ -58,8 +58,11 @@ messages: setup
 test: setup-test services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# Benchmarks run with production-like settings (DEBUG off) and a throwaway secret key.
+BENCH_ENV := SECRET_KEY=bench-only-secret-key-not-for-production-0123456789 STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0
+
 bench: setup services
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench
+	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
