@@ -8,6 +8,7 @@ counts twice however many requests arrive. The outcome of a closed item is store
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 
 from . import voting
 from .models import Application, GeneralAssembly, Network
@@ -105,6 +106,22 @@ class AgendaItem(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.vote_state == self.VoteState.CLOSED
+
+    def breakdown(self) -> list[tuple[str, str]]:
+        """(country name, its vote) for each voting country, for the results table."""
+        labels = {**dict(Choice.choices), voting.BLANK: _("blank (networks disagree)")}
+        return sorted(
+            (str(Country(code=code).name), str(labels.get(choice, choice)))
+            for code, choice in self.country_breakdown.items()
+        )
+
+    def totals_rows(self) -> list[tuple[str, int, int | None]]:
+        """(choice, countries, networks) in the order yes, no, abstain, blank."""
+        labels = {**dict(Choice.choices), voting.BLANK: _("blank (networks disagree)")}
+        return [
+            (str(labels[choice]), self.totals.get(choice, 0), self.network_totals.get(choice))
+            for choice in (voting.YES, voting.NO, voting.ABSTAIN, voting.BLANK)
+        ]
 
 
 class Convocation(models.Model):

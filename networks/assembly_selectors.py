@@ -190,21 +190,58 @@ def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application
 # --- The record of the assembly -------------------------------------------------------------
 
 
-def assembly_record(*, assembly: GeneralAssembly) -> dict:
-    """Attendance, every vote with who cast it, and the outcomes, for the minutes (CSV)."""
-    return {
-        "attendances": list(
-            Attendance.objects.filter(assembly=assembly).select_related("network", "recorded_by")
-        ),
-        "votes": list(
-            Vote.objects.filter(item__assembly=assembly)
-            .select_related("item", "network", "cast_by")
-            .order_by("item__position", "item__pk", "network__country", "network__legal_name")
-        ),
-        "items": list(
-            AgendaItem.objects.filter(assembly=assembly).select_related("application__network")
-        ),
-    }
+RECORD_HEADER = ["section", "item", "network", "country", "value", "by", "at"]
+
+
+def _quorum_text(item: AgendaItem) -> str:
+    if item.quorum_met is None:
+        return "-"
+    return "met" if item.quorum_met else "not met"
+
+
+def assembly_record_rows(*, assembly: GeneralAssembly) -> list[list]:
+    """The record for the minutes: attendance, every vote and who cast it, the outcomes."""
+    attendances = Attendance.objects.filter(assembly=assembly).select_related(
+        "network", "recorded_by"
+    )
+    votes = (
+        Vote.objects.filter(item__assembly=assembly)
+        .select_related("item", "network", "cast_by")
+        .order_by("item__position", "item__pk", "network__country", "network__legal_name")
+    )
+    items = AgendaItem.objects.filter(assembly=assembly)
+    rows = [
+        RECORD_HEADER,
+        ["assembly", assembly.title, "", "", assembly.status, "", assembly.date.isoformat()],
+    ]
+    rows += [
+        ["attendance", "", row.network.legal_name, row.network.country.code, "present",
+         "self check-in" if row.self_checked_in else getattr(row.recorded_by, "email", ""),
+         row.arrived_at.isoformat()]
+        for row in attendances
+    ]  # fmt: skip
+    rows += [
+        ["vote", vote.item.title, vote.network.legal_name, vote.network.country.code, vote.choice,
+         getattr(vote.cast_by, "email", ""), vote.cast_at.isoformat()]
+        for vote in votes
+    ]  # fmt: skip
+    for item in items:
+        summary = "; ".join(
+            [
+                item.outcome or item.vote_state,
+                f"majority {item.majority}",
+                f"quorum {_quorum_text(item)} "
+                f"({item.present_countries}/{item.eligible_countries} countries)",
+                *(f"{choice} {count}" for choice, count in item.totals.items()),
+            ]
+        )
+        closed = item.closed_at.isoformat() if item.closed_at else ""
+        rows.append(["outcome", item.title, "", "", summary, "", closed])
+        rows += [
+            ["country vote", item.title, "", country, choice, "", ""]
+            for country, choice in item.country_breakdown.items()
+        ]
+    return rows
 
 
 def representatives_of_members() -> QuerySet[Representative]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .assembly_urls import urlpatterns as assembly_urlpatterns
 
 app_name = "networks"
 
@@ -59,3 +60,6 @@ urlpatterns = [
     path("board/fees/", views.FeeList.as_view(), name="fee_list"),
     path("board/fees/<int:pk>/paid/", views.FeeMarkPaid.as_view(), name="fee_paid"),
 ]
+
+# The General Assembly (issue 6).
+urlpatterns += assembly_urlpatterns
