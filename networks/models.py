@@ -499,6 +499,10 @@ class JoinDocument(models.Model):
     def __str__(self):
         return f"{self.title} ({self.language})"
 
+    def get_absolute_url(self):
+        name = f"{self.kind.replace('_', '-')}-{self.language}"
+        return reverse("networks:join_document", kwargs={"pk": self.pk, "name": name})
+
 
 # --- Fees (Art. 2 of the internal regulations) ----------------------------------------------
 

@@ -241,6 +241,29 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def _contact_account(
+    *, email: str, contact_name: str, organisation: str, language: str
+) -> tuple[User, bool]:
+    """The contact's account: the existing one, or a new one without a password yet."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                display_name=contact_name,
+                organisation=organisation,
+                preferred_language=language,
+            )
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    except IntegrityError:  # the same contact, submitted twice at once
+        return User.objects.get(email__iexact=email), False
+    return user, True
+
+
 def _set_password_url(user: User, language: str) -> str:
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     with translation.override(language):
@@ -266,18 +289,16 @@ def application_interest_create(
     an account whose owner receives a link to confirm the address and choose a password.
     """
     email = contact_email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    new_account = user is None
-    if new_account:
-        user = User.objects.create_user(
-            email=email,
-            display_name=contact_name,
-            organisation=organisation,
-            preferred_language=language,
-        )
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    user, new_account = _contact_account(
+        email=email, contact_name=contact_name, organisation=organisation, language=language
+    )
+    # One expression of interest at a time per contact: a double submission finds the first.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    duplicate = Application.objects.filter(
+        contact_email=email, network__legal_name=organisation, status=S.INTEREST
+    ).first()
+    if duplicate is not None:
+        return duplicate
     network = Network.objects.create(
         legal_name=organisation,
         slug=_unique_slug(organisation),

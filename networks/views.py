@@ -135,7 +135,7 @@ def _documents_by_kind(documents):
 
 
 @require_GET
-def join_document(request, pk):
+def join_document(request, pk, name):
     document = get_object_or_404(JoinDocument, pk=pk, is_published=True)
     return _stream(document.file, filename=document.file.name.rsplit("/", 1)[-1])
 
