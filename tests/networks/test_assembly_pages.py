@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import AgendaItem, Application, Attendance, GeneralAssembly, Vote
 from networks.assembly_services import assembly_vote_cast, assembly_vote_close
+from networks.models import AgendaItem, Application, Attendance, GeneralAssembly, Vote
 from tests.factories import UserFactory, make_staff
 from tests.networks.assembly_factories import (
     AssemblyInSessionFactory,
