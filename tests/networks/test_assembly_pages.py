@@ -326,3 +326,16 @@ def test_only_staff_reach_the_preparation_pages(client, motion, who):
     client.force_login(motion.assembly.chair if who == "chair" else representative)
     response = client.get(reverse("networks:staff_assembly", args=[motion.assembly_id]))
     assert response.status_code == 403
+
+
+def test_the_assembly_list_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    assembly = AssemblyInSessionFactory()
+    _network, user = member(assembly)
+    for _ in range(5):
+        AssemblyInSessionFactory(status=GeneralAssembly.Status.CLOSED)
+    GeneralAssemblyFactory(title="Still planned")
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("networks:assembly_list")).content.decode()
+    assert page.count('href="/assemblies/') == 6
+    assert "Still planned" not in page
