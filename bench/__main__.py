@@ -10,7 +10,7 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = []
+BENCHMARKS: list[str] = ["membership"]
 
 
 def main(argv: list[str]) -> int:

@@ -621,6 +621,7 @@ def application_board_decide(
         to=decision,
         actor=actor,
         transitions=TRANSITIONS,
+        comment=message.strip(),
         updates={"board_message": message.strip(), "decided_at": timezone.now()},
         on_done=[
             _keep_note,

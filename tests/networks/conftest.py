@@ -14,7 +14,3 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
-
-
-# The browser fixtures of tests/e2e, for this app's browser tests (test_browser.py).
-from tests.e2e.conftest import browser, demo_data, open_page  # noqa: E402, F401

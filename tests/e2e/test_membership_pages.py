@@ -8,7 +8,7 @@ from ensie_portal.accounts.models import User
 from networks.models import Application
 from tests.e2e.conftest import assert_accessible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 S = Application.Status
 
 
