@@ -10,7 +10,7 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = ["membership"]
+BENCHMARKS: list[str] = ["membership", "assembly"]
 
 
 def main(argv: list[str]) -> int:
