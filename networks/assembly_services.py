@@ -378,6 +378,11 @@ def assembly_vote_cast(*, item: AgendaItem, network: Network, actor: User, choic
         raise DomainError(_("Choose yes, no or abstain."))
     if not _represents(actor, network):
         raise DomainError(_("You are not allowed to do this."))
+    # Presence and fee are checked before taking the lock (the close counts only the ballots of
+    # networks still present and paid), so concurrent casts hold the item's lock briefly.
+    refusal = network_may_vote(assembly=item.assembly, network=network)
+    if refusal:
+        raise DomainError(REFUSALS[refusal])
     with transaction.atomic():
         locked = (
             AgendaItem.objects.select_for_update(of=("self",))
@@ -386,9 +391,6 @@ def assembly_vote_cast(*, item: AgendaItem, network: Network, actor: User, choic
         )
         if locked.vote_state != V.OPEN or locked.assembly.status != A.IN_SESSION:
             raise DomainError(_("The vote on this item is not open."))
-        refusal = network_may_vote(assembly=locked.assembly, network=network)
-        if refusal:
-            raise DomainError(REFUSALS[refusal])
         Vote.objects.bulk_create(
             [
                 Vote(
