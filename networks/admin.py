@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.errors import DomainError
 
+from .forms import validate_pdf
 from .models import (
     AgendaItem,
     Application,
@@ -221,7 +222,20 @@ class MembershipFeeAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(n)s fee(s) marked paid.") % {"n": done})
 
 
+class JoinDocumentForm(forms.ModelForm):
+    class Meta:
+        model = JoinDocument
+        fields = ["kind", "language", "title", "file", "is_published"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and hasattr(upload, "content_type"):  # a new upload
+            validate_pdf(upload)
+        return upload
+
+
 @admin.register(JoinDocument)
 class JoinDocumentAdmin(admin.ModelAdmin):
+    form = JoinDocumentForm
     list_display = ["title", "kind", "language", "is_published", "updated_at"]
     list_filter = ["kind", "language", "is_published"]

@@ -13,6 +13,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -218,10 +219,29 @@ def _send_secretariat(*, event: str, application: Application, step: str) -> Non
     )
 
 
+def _tell_applicant(event: str, *, page: str = "networks:application_detail", context=None):
+    """An ``on_done`` callback: email ``event`` to the application's representatives."""
+
+    def _callback(application: Application) -> None:
+        _send(
+            event=event,
+            application=application,
+            recipients=_representatives(application),
+            step=_step(application),
+            page=page,
+            context=context,
+        )
+
+    return _callback
+
+
 def _step(application: Application) -> str:
     """The audit entry of the transition just made: one email per recipient per step."""
     entry = (
-        AuditEntry.objects.filter(object_id=str(application.pk), content_type__model="application")
+        AuditEntry.objects.filter(
+            object_id=str(application.pk),
+            content_type=ContentType.objects.get_for_model(Application),
+        )
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()
@@ -429,15 +449,7 @@ def application_meeting_held(*, application: Application, actor: User, notes: st
         actor=actor,
         transitions=TRANSITIONS,
         updates={"meeting_notes": notes},
-        on_done=[
-            lambda app: _send(
-                event="meeting_held",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-                page="networks:application_request",
-            )
-        ],
+        on_done=[_tell_applicant("meeting_held", page="networks:application_request")],
     )
 
 
@@ -549,14 +561,7 @@ def application_review_start(*, application: Application, actor: User) -> Applic
         to=S.UNDER_REVIEW,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[
-            lambda app: _send(
-                event="under_review",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-            )
-        ],
+        on_done=[_tell_applicant("under_review")],
     )
 
 
@@ -625,11 +630,8 @@ def application_board_decide(
         updates={"board_message": message.strip(), "decided_at": timezone.now()},
         on_done=[
             _keep_note,
-            lambda app: _send(
-                event=decision,
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
+            _tell_applicant(
+                decision,
                 page=(
                     "networks:application_request"
                     if decision == S.CHANGES_REQUESTED
@@ -663,15 +665,7 @@ def application_agenda_place(
         transitions=TRANSITIONS,
         updates={"assembly": assembly},
         data={"assembly": assembly.pk},
-        on_done=[
-            lambda app: _send(
-                event="on_agenda",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-                context={"assembly": assembly},
-            )
-        ],
+        on_done=[_tell_applicant("on_agenda", context={"assembly": assembly})],
     )
 
 
@@ -682,14 +676,7 @@ def application_agenda_remove(*, application: Application, actor: User) -> Appli
         to=S.ELIGIBLE,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[
-            lambda app: _send(
-                event="agenda_removed",
-                application=app,
-                recipients=_representatives(app),
-                step=_step(app),
-            )
-        ],
+        on_done=[_tell_applicant("agenda_removed")],
     )
 
 
@@ -731,13 +718,7 @@ def application_decide(
 
     on_done = [_admit] if admitted else []
     on_done.append(
-        lambda app: _send(
-            event="admitted" if admitted else "rejected",
-            application=app,
-            recipients=_representatives(app),
-            step=_step(app),
-            context={"assembly": assembly},
-        )
+        _tell_applicant("admitted" if admitted else "rejected", context={"assembly": assembly})
     )
     return transition(
         obj=application,
@@ -788,6 +769,19 @@ def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
             return MembershipFee.objects.create(network=network, year=year, amount_due=amount)
     except IntegrityError:
         return MembershipFee.objects.get(network=network, year=year)
+
+
+def membership_fees_create_for_year(*, year: int, actor: User) -> int:
+    """Staff open the year: a fee record for every member network that has none; returns how
+    many were created."""
+    if not is_staff(actor, None):
+        raise DomainError(_("You are not allowed to do this."))
+    members = Network.objects.filter(status=Network.Status.MEMBER).exclude(fees__year=year)
+    created = 0
+    for network in members:
+        membership_fee_create(network=network, year=year)
+        created += 1
+    return created
 
 
 @transaction.atomic

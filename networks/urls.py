@@ -58,6 +58,7 @@ urlpatterns = [
         name="board_agenda_remove",
     ),
     path("board/fees/", views.FeeList.as_view(), name="fee_list"),
+    path("board/fees/open-year/", views.FeeYearOpen.as_view(), name="fee_year_open"),
     path("board/fees/<int:pk>/paid/", views.FeeMarkPaid.as_view(), name="fee_paid"),
 ]
 

@@ -6,6 +6,7 @@ pages are privileged (two-factor required) and each action is one service call.
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -121,6 +122,7 @@ def join(request):
             "matrix": selectors.fee_matrix(schedule=schedule) if schedule else None,
             "quote": quote,
             "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+            "secretariat_email": settings.SECRETARIAT_EMAIL,
         },
     )
 
@@ -152,7 +154,12 @@ def interest(request):
                 )
                 return redirect("networks:interest_done")
     else:
-        form = InterestForm()
+        user = request.user
+        form = InterestForm(
+            initial={"contact_name": user.display_name, "contact_email": user.email}
+            if user.is_authenticated
+            else None
+        )
     return render(request, "networks/interest.html", {"form": form})
 
 
@@ -514,6 +521,25 @@ class FeeList(StaffRequiredMixin, View):
             year = timezone.localdate().year
         page = Paginator(selectors.fee_list(year=year), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "networks/fee_list.html", {"page_obj": page, "year": year})
+
+
+class FeeYearOpen(StaffRequiredMixin, View):
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = timezone.localdate().year
+        try:
+            created = services.membership_fees_create_for_year(year=year, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s fee record(s) created for %(year)s.")
+                % {"count": created, "year": year},
+            )
+        return redirect(f"{reverse('networks:fee_list')}?year={year}")
 
 
 class FeeMarkPaid(StaffRequiredMixin, View):

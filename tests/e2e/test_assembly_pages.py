@@ -5,7 +5,7 @@ import pytest
 
 from networks.assembly_demo import TITLE
 from networks.models import AgendaItem, Application, GeneralAssembly
-from tests.networks.test_browser import check, signed_in
+from tests.e2e.test_membership_pages import check, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

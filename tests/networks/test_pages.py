@@ -438,3 +438,51 @@ def test_member_network_status_is_untouched_by_the_public_pages(client):
     network = MemberNetworkFactory()
     client.get(network.get_absolute_url())
     assert Network.objects.get(pk=network.pk).status == Network.Status.MEMBER
+
+
+def test_staff_open_a_year_with_one_fee_record_per_member(client):
+    fee_schedule(2031)
+    paid_already = MemberNetworkFactory(country="FR", wise_count=11)
+    MembershipFee.objects.create(network=paid_already, year=2031, amount_due=Decimal("1"))
+    MemberNetworkFactory(country="HU", wise_count=60)
+    ApplicationFactory()  # an applicant owes nothing
+    client.force_login(make_staff())
+    client.post(reverse("networks:fee_year_open"), {"year": "2031"})
+    client.post(reverse("networks:fee_year_open"), {"year": "2031"})
+    amounts = sorted(MembershipFee.objects.filter(year=2031).values_list("amount_due", flat=True))
+    assert amounts == [Decimal("1"), Decimal("1000")]
+
+
+def test_staff_can_only_upload_a_pdf_as_a_join_document(client):
+    client.force_login(make_staff(is_superuser=True))
+    url = reverse("admin:networks_joindocument_add")
+    data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
+    response = client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", b"not a pdf")})
+    assert "is not a PDF document" in response.content.decode()
+    assert not JoinDocument.objects.exists()
+    client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", PDF_BYTES)})
+    assert JoinDocument.objects.get().title == "Statutes"
+
+
+def test_the_review_form_shows_the_findings_already_recorded(client):
+    application = ApplicationFactory(status=S.UNDER_REVIEW)
+    CriterionAssessment.objects.create(
+        application=application, criterion="sse_autonomy", result="not_met", note="Public body."
+    )
+    client.force_login(make_board_member())
+    page = client.get(reverse("networks:board_application", args=[application.pk])).content
+    radio = page.split(b'name="sse_autonomy_result" value="not_met"')[1].split(b">")[0]
+    assert b"checked" in radio
+    assert b"Public body." in page
+
+
+def test_the_join_page_names_the_secretariat_address(client, settings):
+    settings.SECRETARIAT_EMAIL = "hello@ensie.example"
+    assert b"mailto:hello@ensie.example" in client.get(reverse("networks:join")).content
+
+
+def test_interest_form_is_prefilled_for_a_signed_in_user(client):
+    client.force_login(UserFactory(email="known@example.org", display_name="Known Person"))
+    page = client.get(reverse("networks:interest")).content.decode()
+    assert 'value="known@example.org"' in page
+    assert 'value="Known Person"' in page
