@@ -13,8 +13,10 @@ import django
 BENCHMARKS: list[str] = [
     "practices_list",
     "membership",
+    "assembly",
     "sessions_delivery",
     "sessions_registration",
+    "sessions_bulk",
 ]
 
 

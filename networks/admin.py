@@ -10,6 +10,7 @@ from ensie_portal.core.errors import DomainError
 
 from .forms import validate_pdf
 from .models import (
+    AgendaItem,
     Application,
     CountryGroup,
     FeeAmount,
@@ -23,6 +24,19 @@ from .models import (
 )
 from .selectors import fee_matrix
 from .services import membership_fee_mark_paid
+
+
+class AgendaItemInline(admin.TabularInline):
+    """The agenda, read-only here: staff prepare it on the assembly's page, the chair votes."""
+
+    model = AgendaItem
+    fields = ["position", "kind", "title", "majority", "vote_state", "outcome"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -53,6 +67,9 @@ class GeneralAssemblyAdmin(admin.ModelAdmin):
     search_fields = ["title", "place"]
     date_hierarchy = "date"
     autocomplete_fields = ["chair"]
+    # The status moves through the assembly's workflow (convocation, chair's screen).
+    readonly_fields = ["status"]
+    inlines = [AgendaItemInline]
 
 
 @admin.register(Application)

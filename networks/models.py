@@ -1,8 +1,9 @@
 import datetime
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +236,14 @@ class GeneralAssembly(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
+    )
+    # The vote (issue 6): share of the eligible countries that must be present.
+    quorum_share = models.DecimalField(
+        _("quorum (share of eligible countries present)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -636,3 +645,7 @@ class MembershipFee(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
+
+
+# The General Assembly's agenda, attendance and votes (issue 6) live in their own module.
+from .assembly_models import AgendaItem, Attendance, Convocation, Vote  # noqa: E402, F401

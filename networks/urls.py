@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .assembly_urls import urlpatterns as assembly_urlpatterns
 
 app_name = "networks"
 
@@ -60,3 +61,6 @@ urlpatterns = [
     path("board/fees/open-year/", views.FeeYearOpen.as_view(), name="fee_year_open"),
     path("board/fees/<int:pk>/paid/", views.FeeMarkPaid.as_view(), name="fee_paid"),
 ]
+
+# The General Assembly (issue 6).
+urlpatterns += assembly_urlpatterns

@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app owns its demo data in ``<app>/demo.py``; order matters (networks before the rest).
-DEMO_MODULES = ["ensie_portal.core.demo", "networks.demo", "sessions_app.demo", "practices.demo"]
+DEMO_MODULES = [
+    "ensie_portal.core.demo",
+    "networks.demo",
+    "networks.assembly_demo",
+    "sessions_app.demo",
+    "practices.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,250 @@
+"""Every non-trivial read of the General Assembly: who may see it, who may vote, the record."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from ensie_portal.accounts.permissions import is_board
+
+from .models import (
+    AgendaItem,
+    Application,
+    Attendance,
+    Convocation,
+    GeneralAssembly,
+    MembershipFee,
+    Network,
+    Representative,
+    Vote,
+)
+from .selectors import networks_for_user
+
+A = GeneralAssembly.Status
+# Representatives see an assembly once it is convened.
+VISIBLE_TO_MEMBERS = [A.CONVENED, A.IN_SESSION, A.CLOSED]
+
+
+# --- The convocation rule -------------------------------------------------------------------
+
+
+def one_month_before(date: datetime.date) -> datetime.date:
+    """The same day one month earlier (the month's last day when it has no such day)."""
+    year, month = (date.year, date.month - 1) if date.month > 1 else (date.year - 1, 12)
+    return date.replace(
+        year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def convocation_is_late(*, assembly: GeneralAssembly, today: datetime.date) -> bool:
+    """Whether a convocation sent ``today`` reaches members less than one month ahead."""
+    return today > one_month_before(assembly.date)
+
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+def assemblies_for_user(*, user) -> QuerySet[GeneralAssembly]:
+    """Staff and the Board see every assembly; representatives of members, convened ones."""
+    if not user.is_authenticated:
+        return GeneralAssembly.objects.none()
+    queryset = GeneralAssembly.objects.select_related("chair")
+    if is_board(user):
+        return queryset
+    is_member = networks_for_user(user=user).filter(status=Network.Status.MEMBER).exists()
+    visible = Q(chair=user)
+    if is_member:
+        visible |= Q(status__in=VISIBLE_TO_MEMBERS)
+    return queryset.filter(visible)
+
+
+def _items() -> Prefetch:
+    return Prefetch(
+        "agenda_items",
+        queryset=AgendaItem.objects.select_related("application__network").annotate(
+            vote_count=Count("votes")
+        ),
+    )
+
+
+def assembly_for_user(*, user, pk: int) -> GeneralAssembly:
+    return get_object_or_404(assemblies_for_user(user=user).prefetch_related(_items()), pk=pk)
+
+
+def assembly_for_chair(*, user, pk: int) -> GeneralAssembly:
+    """The assembly ``pk`` if ``user`` chairs it; anyone else (staff included) gets a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        GeneralAssembly.objects.select_related("chair").prefetch_related(_items()),
+        pk=pk,
+        chair=user,
+    )
+
+
+def assembly_for_staff(*, pk: int) -> GeneralAssembly:
+    return get_object_or_404(
+        GeneralAssembly.objects.select_related("chair").prefetch_related(
+            _items(),
+            Prefetch("convocations", queryset=Convocation.objects.select_related("sent_by")),
+        ),
+        pk=pk,
+    )
+
+
+def item_of(*, assembly: GeneralAssembly, pk: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem, assembly=assembly, pk=pk)
+
+
+def voter_network_for(*, user, pk: int) -> Network:
+    """A network ``user`` represents; another network is a 404."""
+    return get_object_or_404(networks_for_user(user=user), pk=pk)
+
+
+# --- Eligibility ----------------------------------------------------------------------------
+
+
+def fee_year(assembly: GeneralAssembly) -> int:
+    return assembly.date.year
+
+
+def _paid(assembly: GeneralAssembly):
+    return Exists(
+        MembershipFee.objects.filter(
+            network=OuterRef("pk"), year=fee_year(assembly), paid_on__isnull=False
+        )
+    )
+
+
+def _present(assembly: GeneralAssembly):
+    return Exists(Attendance.objects.filter(assembly=assembly, network=OuterRef("pk")))
+
+
+def member_networks_with_standing(*, assembly: GeneralAssembly) -> QuerySet[Network]:
+    """Every member network, annotated ``present`` and ``paid`` for ``assembly``."""
+    return (
+        Network.objects.filter(status=Network.Status.MEMBER)
+        .annotate(present=_present(assembly), paid=_paid(assembly))
+        .order_by("country", "legal_name")
+    )
+
+
+def eligible_networks(*, assembly: GeneralAssembly) -> QuerySet[Network]:
+    """Member networks that paid their fee for the assembly's year (Art. 15): the voters."""
+    return member_networks_with_standing(assembly=assembly).filter(paid=True)
+
+
+def network_may_vote(*, assembly: GeneralAssembly, network: Network) -> str:
+    """'' when ``network`` may vote at ``assembly``; otherwise the reason code."""
+    row = member_networks_with_standing(assembly=assembly).filter(pk=network.pk).first()
+    if row is None:
+        return "not_member"
+    if not row.present:
+        return "absent"
+    if not row.paid:
+        return "unpaid"
+    return ""
+
+
+@dataclass(frozen=True)
+class VoterNetwork:
+    network: Network
+    present: bool
+    paid: bool
+    votes: dict  # item pk -> choice
+
+
+def voter_networks(*, user, assembly: GeneralAssembly) -> list[VoterNetwork]:
+    """The member networks ``user`` represents, with their standing and votes at ``assembly``."""
+    networks = list(
+        member_networks_with_standing(assembly=assembly).filter(representative_links__user=user)
+    )
+    votes: dict[int, dict[int, str]] = {}
+    for network_id, item_id, choice in Vote.objects.filter(
+        item__assembly=assembly, network__in=networks
+    ).values_list("network_id", "item_id", "choice"):
+        votes.setdefault(network_id, {})[item_id] = choice
+    return [
+        VoterNetwork(network=n, present=n.present, paid=n.paid, votes=votes.get(n.pk, {}))
+        for n in networks
+    ]
+
+
+def vote_progress(*, assembly: GeneralAssembly) -> dict:
+    """How many networks may vote now (present and paid); the count per item is ``vote_count``."""
+    return {
+        "voters": eligible_networks(assembly=assembly).filter(present=True).count(),
+        "present": Attendance.objects.filter(assembly=assembly).count(),
+    }
+
+
+def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application]:
+    return Application.objects.filter(
+        assembly=assembly, status=Application.Status.ON_AGENDA
+    ).select_related("network")
+
+
+# --- The record of the assembly -------------------------------------------------------------
+
+
+RECORD_HEADER = ["section", "item", "network", "country", "value", "by", "at"]
+
+
+def _quorum_text(item: AgendaItem) -> str:
+    if item.quorum_met is None:
+        return "-"
+    return "met" if item.quorum_met else "not met"
+
+
+def assembly_record_rows(*, assembly: GeneralAssembly) -> list[list]:
+    """The record for the minutes: attendance, every vote and who cast it, the outcomes."""
+    attendances = Attendance.objects.filter(assembly=assembly).select_related(
+        "network", "recorded_by"
+    )
+    votes = (
+        Vote.objects.filter(item__assembly=assembly)
+        .select_related("item", "network", "cast_by")
+        .order_by("item__position", "item__pk", "network__country", "network__legal_name")
+    )
+    items = AgendaItem.objects.filter(assembly=assembly)
+    rows = [
+        RECORD_HEADER,
+        ["assembly", assembly.title, "", "", assembly.status, "", assembly.date.isoformat()],
+    ]
+    rows += [
+        ["attendance", "", row.network.legal_name, row.network.country.code, "present",
+         "self check-in" if row.self_checked_in else getattr(row.recorded_by, "email", ""),
+         row.arrived_at.isoformat()]
+        for row in attendances
+    ]  # fmt: skip
+    rows += [
+        ["vote", vote.item.title, vote.network.legal_name, vote.network.country.code, vote.choice,
+         getattr(vote.cast_by, "email", ""), vote.cast_at.isoformat()]
+        for vote in votes
+    ]  # fmt: skip
+    for item in items:
+        summary = "; ".join(
+            [
+                item.outcome or item.vote_state,
+                f"majority {item.majority}",
+                f"quorum {_quorum_text(item)} "
+                f"({item.present_countries}/{item.eligible_countries} countries)",
+                *(f"{choice} {count}" for choice, count in item.totals.items()),
+            ]
+        )
+        closed = item.closed_at.isoformat() if item.closed_at else ""
+        rows.append(["outcome", item.title, "", "", summary, "", closed])
+        rows += [
+            ["country vote", item.title, "", country, choice, "", ""]
+            for country, choice in item.country_breakdown.items()
+        ]
+    return rows
+
+
+def representatives_of_members() -> QuerySet[Representative]:
+    return Representative.objects.filter(
+        network__status=Network.Status.MEMBER, user__is_active=True
+    ).select_related("user", "network")

@@ -1,0 +1,489 @@
+"""Every write of the General Assembly: agenda, convocation, attendance, votes and outcomes.
+
+Two tables, read by :func:`ensie_portal.core.workflow.transition` (locked, checked, audited):
+``ASSEMBLY_TRANSITIONS`` for the assembly (planned -> convened -> in session -> closed) and
+``ITEM_TRANSITIONS`` for the vote on each agenda item (not open -> open -> closed). The outcome
+comes from the pure rules of :mod:`networks.voting`; an adhesion item's outcome moves the
+application through the membership workflow (:func:`networks.services.application_decide`).
+"""
+
+import datetime
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ensie_portal.accounts.models import User
+from ensie_portal.core.errors import DomainError
+from ensie_portal.core.workflow import Rule, audit_record, transition
+from ensie_portal.outbox.services import mail_queue
+
+from . import voting
+from .assembly_models import AgendaItem, Attendance, Choice, Convocation, Majority, Outcome, Vote
+from .assembly_selectors import (
+    applications_on_agenda,
+    convocation_is_late,
+    eligible_networks,
+    network_may_vote,
+    one_month_before,
+    representatives_of_members,
+)
+from .models import Application, GeneralAssembly, Network, Representative
+from .services import application_decide
+
+A = GeneralAssembly.Status
+V = AgendaItem.VoteState
+
+
+# --- Who may do what ------------------------------------------------------------------------
+
+
+def is_staff(actor, obj) -> bool:
+    return actor is not None and actor.is_authenticated and actor.is_staff
+
+
+def is_chair(actor, obj) -> bool:
+    """The chair of the assembly (``obj`` is the assembly or one of its agenda items)."""
+    assembly = obj.assembly if isinstance(obj, AgendaItem) else obj
+    return actor is not None and actor.is_authenticated and assembly.chair_id == actor.pk
+
+
+def _represents(actor, network: Network) -> bool:
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and Representative.objects.filter(network=network, user=actor).exists()
+    )
+
+
+# --- Conditions -----------------------------------------------------------------------------
+
+
+def _has_chair(assembly: GeneralAssembly) -> str | None:
+    if assembly.chair_id is None:
+        return _("Name the chair of the assembly before convening it.")
+    return None
+
+
+def _no_open_vote(assembly: GeneralAssembly) -> str | None:
+    if assembly.agenda_items.filter(vote_state=V.OPEN).exists():
+        return _("Close every open vote before closing the session.")
+    return None
+
+
+def _vote_may_open(item: AgendaItem) -> str | None:
+    if item.assembly.status != A.IN_SESSION:
+        return _("Votes are opened while the assembly is in session.")
+    if item.kind == AgendaItem.Kind.ADHESION and not (
+        item.application.status == Application.Status.ON_AGENDA
+        and item.application.assembly_id == item.assembly_id
+    ):
+        return _("This application is no longer on the agenda of this assembly.")
+    return None
+
+
+# --- The tables -----------------------------------------------------------------------------
+
+ASSEMBLY_TRANSITIONS = {
+    (A.PLANNED, A.CONVENED): Rule(who=is_staff, action="assembly_convene", check=_has_chair),
+    (A.CONVENED, A.IN_SESSION): Rule(who=is_chair, action="session_open"),
+    (A.IN_SESSION, A.CLOSED): Rule(who=is_chair, action="session_close", check=_no_open_vote),
+}
+
+ITEM_TRANSITIONS = {
+    (V.NOT_OPEN, V.OPEN): Rule(who=is_chair, action="vote_open", check=_vote_may_open),
+    (V.OPEN, V.CLOSED): Rule(who=is_chair, action="vote_close"),
+}
+
+
+# --- The agenda -----------------------------------------------------------------------------
+
+
+def _next_position(assembly: GeneralAssembly) -> int:
+    return (assembly.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def agenda_sync(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """Put on the agenda every application placed on ``assembly``; drop those taken off it.
+
+    Adhesion items whose vote has opened are never dropped (they are part of the record).
+    """
+    GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    placed = list(applications_on_agenda(assembly=assembly))
+    AgendaItem.objects.filter(
+        assembly=assembly, kind=AgendaItem.Kind.ADHESION, vote_state=V.NOT_OPEN
+    ).exclude(application__in=placed).delete()
+    existing = set(
+        AgendaItem.objects.filter(assembly=assembly, application__in=placed).values_list(
+            "application_id", flat=True
+        )
+    )
+    position = _next_position(assembly)
+    created = []
+    for application in placed:
+        if application.pk in existing:
+            continue
+        created.append(
+            AgendaItem.objects.create(
+                assembly=assembly,
+                kind=AgendaItem.Kind.ADHESION,
+                application=application,
+                title=application.network.legal_name,
+                position=position,
+            )
+        )
+        position += 1
+    return created
+
+
+def _staff_may_edit_agenda(assembly: GeneralAssembly, actor: User) -> None:
+    if not is_staff(actor, assembly):
+        raise DomainError(_("You are not allowed to do this."))
+    if assembly.status == A.CLOSED:
+        raise DomainError(_("The assembly is closed: its agenda can no longer change."))
+
+
+@transaction.atomic
+def agenda_motion_add(
+    *,
+    assembly: GeneralAssembly,
+    actor: User,
+    title: str,
+    description: str = "",
+    majority: str = Majority.SIMPLE,
+) -> AgendaItem:
+    """Staff add a motion (an exclusion, the budget...) to the agenda."""
+    locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    _staff_may_edit_agenda(locked, actor)
+    if majority not in Majority.values:
+        raise DomainError(_("Unknown majority."))
+    item = AgendaItem.objects.create(
+        assembly=locked,
+        kind=AgendaItem.Kind.MOTION,
+        title=title.strip(),
+        description=description.strip(),
+        majority=majority,
+        position=_next_position(locked),
+    )
+    audit_record(obj=locked, actor=actor, action="motion_add", data={"item": item.pk})
+    return item
+
+
+@transaction.atomic
+def agenda_item_majority_set(*, item: AgendaItem, actor: User, majority: str) -> AgendaItem:
+    """Staff choose the majority an item needs, until its vote opens."""
+    locked = AgendaItem.objects.select_for_update().select_related("assembly").get(pk=item.pk)
+    _staff_may_edit_agenda(locked.assembly, actor)
+    if majority not in Majority.values:
+        raise DomainError(_("Unknown majority."))
+    if locked.vote_state != V.NOT_OPEN:
+        raise DomainError(_("The majority cannot change once the vote has opened."))
+    locked.majority = majority
+    locked.save(update_fields=["majority", "updated_at"])
+    audit_record(obj=locked, actor=actor, action="majority_set", data={"majority": majority})
+    return locked
+
+
+@transaction.atomic
+def agenda_motion_delete(*, item: AgendaItem, actor: User) -> None:
+    """Staff remove a motion whose vote has not opened."""
+    locked = AgendaItem.objects.select_for_update().select_related("assembly").get(pk=item.pk)
+    _staff_may_edit_agenda(locked.assembly, actor)
+    if locked.kind != AgendaItem.Kind.MOTION or locked.vote_state != V.NOT_OPEN:
+        raise DomainError(_("Only a motion whose vote has not opened can be removed."))
+    audit_record(
+        obj=locked.assembly, actor=actor, action="motion_delete", data={"title": locked.title}
+    )
+    locked.delete()
+
+
+# --- Convocation ----------------------------------------------------------------------------
+
+
+def _url_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs)}"
+
+
+def _send_convocation(assembly: GeneralAssembly, convocation: Convocation) -> int:
+    """Queue the convocation to each representative of a member network, in their language."""
+    items = list(assembly.agenda_items.select_related("application__network"))
+    networks_of: dict[int, list[Network]] = {}
+    users: dict[int, User] = {}
+    for link in representatives_of_members().order_by("user_id", "network__legal_name"):
+        users[link.user_id] = link.user
+        networks_of.setdefault(link.user_id, []).append(link.network)
+    for user in users.values():
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        mail_queue(
+            key=f"networks:assembly:{assembly.pk}:convocation:{convocation.pk}:{user.pk}",
+            to=user.email,
+            template="networks_assembly_convocation",
+            context={
+                "assembly": assembly,
+                "items": items,
+                "recipient": user,
+                "networks": networks_of[user.pk],
+                "url": _url_in(language, "networks:assembly_detail", pk=assembly.pk),
+            },
+            language=language,
+            related=assembly,
+        )
+    return len(users)
+
+
+def assembly_convene(
+    *, assembly: GeneralAssembly, actor: User, confirm_late: bool = False
+) -> GeneralAssembly:
+    """Staff send the convocation, with the agenda, to the representatives of every member.
+
+    The statutes want it at least one month ahead: later than that, staff must confirm
+    explicitly (``confirm_late``), and the convocation is recorded as late.
+    """
+    today = timezone.localdate()
+    if assembly.date < today:
+        raise DomainError(_("This assembly's date has passed."))
+    late = convocation_is_late(assembly=assembly, today=today)
+    if late and not confirm_late:
+        raise DomainError(
+            _(
+                "The convocation should reach members at least one month ahead (by %(date)s). "
+                "Confirm that you want to send it less than one month before the assembly."
+            )
+            % {"date": date_format(one_month_before(assembly.date))}
+        )
+    days_before = (assembly.date - today).days
+
+    def _send(locked: GeneralAssembly) -> None:
+        agenda_sync(assembly=locked)
+        convocation = Convocation.objects.create(assembly=locked, sent_by=actor, late=late)
+        convocation.recipients = _send_convocation(locked, convocation)
+        convocation.save(update_fields=["recipients"])
+
+    return transition(
+        obj=assembly,
+        to=A.CONVENED,
+        actor=actor,
+        transitions=ASSEMBLY_TRANSITIONS,
+        comment=_("Sent less than one month ahead, confirmed.") if late else "",
+        data={"late": late, "days_before": days_before},
+        on_done=[_send],
+    )
+
+
+# --- The session ----------------------------------------------------------------------------
+
+
+def assembly_session_open(*, assembly: GeneralAssembly, actor: User) -> GeneralAssembly:
+    return transition(
+        obj=assembly,
+        to=A.IN_SESSION,
+        actor=actor,
+        transitions=ASSEMBLY_TRANSITIONS,
+        on_done=[lambda locked: agenda_sync(assembly=locked)],
+    )
+
+
+def assembly_session_close(*, assembly: GeneralAssembly, actor: User) -> GeneralAssembly:
+    return transition(obj=assembly, to=A.CLOSED, actor=actor, transitions=ASSEMBLY_TRANSITIONS)
+
+
+# --- Attendance -----------------------------------------------------------------------------
+
+
+def _in_session(assembly: GeneralAssembly) -> None:
+    if assembly.status != A.IN_SESSION:
+        raise DomainError(_("Attendance is recorded while the assembly is in session."))
+
+
+@transaction.atomic
+def attendance_record(
+    *, assembly: GeneralAssembly, actor: User, present: set[int]
+) -> list[Attendance]:
+    """The chair marks which member networks are present (``present``: their primary keys)."""
+    locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    if not is_chair(actor, locked):
+        raise DomainError(_("You are not allowed to do this."))
+    _in_session(locked)
+    members = set(
+        Network.objects.filter(status=Network.Status.MEMBER, pk__in=present).values_list(
+            "pk", flat=True
+        )
+    )
+    if members != set(present):
+        raise DomainError(_("Only member networks attend the assembly."))
+    before = set(Attendance.objects.filter(assembly=locked).values_list("network_id", flat=True))
+    Attendance.objects.filter(assembly=locked).exclude(network__in=members).delete()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(assembly=locked, network_id=pk, recorded_by=actor)
+            for pk in sorted(members - before)
+        ],
+        ignore_conflicts=True,
+    )
+    audit_record(
+        obj=locked,
+        actor=actor,
+        action="attendance_record",
+        data={"arrived": sorted(members - before), "left": sorted(before - members)},
+    )
+    return list(Attendance.objects.filter(assembly=locked))
+
+
+@transaction.atomic
+def attendance_check_in(*, assembly: GeneralAssembly, network: Network, actor: User) -> Attendance:
+    """A representative checks their member network in (while the assembly is in session)."""
+    if not _represents(actor, network):
+        raise DomainError(_("You are not allowed to do this."))
+    if network.status != Network.Status.MEMBER:
+        raise DomainError(_("Only member networks attend the assembly."))
+    locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    _in_session(locked)
+    attendance, created = Attendance.objects.get_or_create(
+        assembly=locked,
+        network=network,
+        defaults={"recorded_by": actor, "self_checked_in": True},
+    )
+    if created:
+        audit_record(obj=locked, actor=actor, action="check_in", data={"network": network.pk})
+    return attendance
+
+
+# --- Votes ----------------------------------------------------------------------------------
+
+REFUSALS = {
+    "not_member": _("Only member networks vote."),
+    "absent": _("Your network is not recorded as present: check in first."),
+    "unpaid": _(
+        "Only members that have paid their annual fee vote (Art. 15); the fee of your network "
+        "for this year is not recorded as paid."
+    ),
+}
+
+
+def assembly_vote_cast(*, item: AgendaItem, network: Network, actor: User, choice: str) -> Vote:
+    """A representative casts (or changes) their network's vote while the vote is open.
+
+    The item row is locked for the duration, so a vote never lands after the close; the row is
+    written by one INSERT ... ON CONFLICT DO UPDATE on (item, network): however many requests
+    arrive, the network has one vote.
+    """
+    if choice not in Choice.values:
+        raise DomainError(_("Choose yes, no or abstain."))
+    if not _represents(actor, network):
+        raise DomainError(_("You are not allowed to do this."))
+    # Presence and fee are checked before taking the lock (the close counts only the ballots of
+    # networks still present and paid), so concurrent casts hold the item's lock briefly.
+    refusal = network_may_vote(assembly=item.assembly, network=network)
+    if refusal:
+        raise DomainError(REFUSALS[refusal])
+    with transaction.atomic():
+        locked = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("assembly")
+            .get(pk=item.pk)
+        )
+        if locked.vote_state != V.OPEN or locked.assembly.status != A.IN_SESSION:
+            raise DomainError(_("The vote on this item is not open."))
+        Vote.objects.bulk_create(
+            [
+                Vote(
+                    item=locked,
+                    network=network,
+                    choice=choice,
+                    cast_by=actor,
+                    cast_at=timezone.now(),
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["item", "network"],
+            update_fields=["choice", "cast_by", "cast_at"],
+        )
+        audit_record(
+            obj=locked,
+            actor=actor,
+            action="vote_cast",
+            data={"network": network.pk, "choice": choice},
+        )
+    return Vote.objects.get(item=item, network=network)
+
+
+def assembly_vote_open(*, item: AgendaItem, actor: User) -> AgendaItem:
+    return transition(
+        obj=item,
+        to=V.OPEN,
+        actor=actor,
+        transitions=ITEM_TRANSITIONS,
+        state_field="vote_state",
+        updates={"opened_at": timezone.now()},
+    )
+
+
+def item_tally(item: AgendaItem) -> voting.Result:
+    """The result of ``item``'s vote now: ballots of the present networks that paid their fee."""
+    assembly = item.assembly
+    eligible = list(eligible_networks(assembly=assembly))
+    voters = {n.pk: n for n in eligible if n.present}
+    ballots = [
+        voting.Ballot(network=str(pk), country=voters[pk].country.code, choice=choice)
+        for pk, choice in item.votes.values_list("network_id", "choice")
+        if pk in voters
+    ]
+    return voting.tally(
+        ballots,
+        eligible_countries={n.country.code for n in eligible},
+        present_countries={n.country.code for n in voters.values()},
+        quorum_share=Fraction(str(assembly.quorum_share)),
+        rule=item.majority,
+    )
+
+
+def _record_outcome(item: AgendaItem, today: datetime.date) -> None:
+    result = item_tally(item)
+    item.outcome = result.outcome
+    item.quorum_met = result.quorum_met
+    item.eligible_countries = result.eligible_countries
+    item.present_countries = result.present_countries
+    item.totals = result.totals
+    item.network_totals = result.network_totals
+    item.country_breakdown = result.country_votes
+    item.save(
+        update_fields=[
+            "outcome",
+            "quorum_met",
+            "eligible_countries",
+            "present_countries",
+            "totals",
+            "network_totals",
+            "country_breakdown",
+            "updated_at",
+        ]
+    )
+    if item.kind == AgendaItem.Kind.ADHESION and result.outcome != Outcome.NO_QUORUM:
+        # Admitted: member from today, fee record for the year, welcome email. Rejected: told.
+        application_decide(
+            application=item.application,
+            admitted=result.outcome == Outcome.ADOPTED,
+            assembly=item.assembly,
+            on=today,
+        )
+
+
+def assembly_vote_close(*, item: AgendaItem, actor: User) -> AgendaItem:
+    """The chair closes the vote: the outcome is counted, recorded, and acted upon."""
+    today = timezone.localdate()
+    return transition(
+        obj=item,
+        to=V.CLOSED,
+        actor=actor,
+        transitions=ITEM_TRANSITIONS,
+        state_field="vote_state",
+        updates={"closed_at": timezone.now()},
+        on_done=[lambda locked: _record_outcome(locked, today)],
+    )

@@ -1,0 +1,391 @@
+"""Pages of the General Assembly: the members' page, the chair's screen, staff's preparation.
+
+Every lookup is scoped: an assembly the user may not see, a network they do not represent or an
+assembly they do not chair is a 404. Each POST is one service call; refusals become messages.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from ensie_portal.accounts.permissions import StaffRequiredMixin
+from ensie_portal.core.errors import DomainError
+
+from . import assembly_selectors as selectors
+from . import assembly_services as services
+from .assembly_forms import AttendanceForm, ConveneForm, MajorityForm, MotionForm, VoteForm
+from .models import AgendaItem, GeneralAssembly
+
+PAGE_SIZE = 25
+# The chair's screen reloads itself this often (seconds) while a vote is open.
+CHAIR_REFRESH_SECONDS = 10
+
+
+def _act(request, call, success: str) -> bool:
+    """Run one service call; its refusal becomes an error message."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def assembly_list(request):
+    assemblies = selectors.assemblies_for_user(user=request.user).order_by("-date")
+    page = Paginator(assemblies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "networks/assembly/list.html", {"page_obj": page})
+
+
+@login_required
+@require_GET
+def assembly_detail(request, pk):
+    assembly = selectors.assembly_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "networks/assembly/detail.html",
+        {
+            "assembly": assembly,
+            "items": list(assembly.agenda_items.all()),
+            "voters": selectors.voter_networks(user=request.user, assembly=assembly),
+            "is_chair": assembly.chair_id == request.user.pk,
+            "vote_form": VoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assembly_check_in(request, pk, network_pk):
+    assembly = selectors.assembly_for_user(user=request.user, pk=pk)
+    network = selectors.voter_network_for(user=request.user, pk=network_pk)
+    _act(
+        request,
+        lambda: services.attendance_check_in(
+            assembly=assembly, network=network, actor=request.user
+        ),
+        _("%(network)s is checked in.") % {"network": network.display_name},
+    )
+    return redirect("networks:assembly_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assembly_vote(request, pk, item_pk, network_pk):
+    assembly = selectors.assembly_for_user(user=request.user, pk=pk)
+    item = selectors.item_of(assembly=assembly, pk=item_pk)
+    network = selectors.voter_network_for(user=request.user, pk=network_pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose yes, no or abstain."))
+    else:
+        _act(
+            request,
+            lambda: services.assembly_vote_cast(
+                item=item, network=network, actor=request.user, choice=form.cleaned_data["choice"]
+            ),
+            _("The vote of %(network)s is recorded; you may change it until the vote closes.")
+            % {"network": network.display_name},
+        )
+    return redirect(reverse("networks:assembly_detail", kwargs={"pk": pk}) + f"#item-{item.pk}")
+
+
+# --- The chair ------------------------------------------------------------------------------
+
+
+def _chair_required(view):
+    """Signed in and chair of the assembly ``pk`` (anyone else, staff included: 404)."""
+
+    def wrapped(request, pk, **kwargs):
+        assembly = selectors.assembly_for_chair(user=request.user, pk=pk)
+        return view(request, assembly, **kwargs)
+
+    wrapped.requires_two_factor = True
+    return login_required(wrapped)
+
+
+@_chair_required
+def chair(request, assembly):
+    items = list(assembly.agenda_items.all())
+    any_open = any(item.is_open for item in items)
+    networks = selectors.member_networks_with_standing(assembly=assembly)
+    return render(
+        request,
+        "networks/assembly/chair.html",
+        {
+            "assembly": assembly,
+            "items": items,
+            "progress": selectors.vote_progress(assembly=assembly),
+            "networks": list(networks),
+            "attendance_form": AttendanceForm(
+                networks=networks, initial={"present": [n for n in networks if n.present]}
+            ),
+            "refresh": CHAIR_REFRESH_SECONDS
+            if any_open and request.GET.get("auto") != "off"
+            else None,
+            "any_open": any_open,
+            "auto_off": request.GET.get("auto") == "off",
+        },
+    )
+
+
+@_chair_required
+@require_POST
+def chair_session(request, assembly):
+    if request.POST.get("to") == GeneralAssembly.Status.IN_SESSION:
+        _act(
+            request,
+            lambda: services.assembly_session_open(assembly=assembly, actor=request.user),
+            _("The assembly is in session."),
+        )
+    elif request.POST.get("to") == GeneralAssembly.Status.CLOSED:
+        _act(
+            request,
+            lambda: services.assembly_session_close(assembly=assembly, actor=request.user),
+            _("The assembly is closed."),
+        )
+    return redirect("networks:assembly_chair", pk=assembly.pk)
+
+
+@_chair_required
+@require_POST
+def chair_attendance(request, assembly):
+    networks = selectors.member_networks_with_standing(assembly=assembly)
+    form = AttendanceForm(request.POST, networks=networks)
+    if not form.is_valid():
+        messages.error(request, _("Choose member networks from the list."))
+    else:
+        _act(
+            request,
+            lambda: services.attendance_record(
+                assembly=assembly,
+                actor=request.user,
+                present={n.pk for n in form.cleaned_data["present"]},
+            ),
+            _("The attendance is recorded."),
+        )
+    return redirect("networks:assembly_chair", pk=assembly.pk)
+
+
+@_chair_required
+@require_POST
+def chair_vote_open(request, assembly, item_pk):
+    item = selectors.item_of(assembly=assembly, pk=item_pk)
+    _act(
+        request,
+        lambda: services.assembly_vote_open(item=item, actor=request.user),
+        _("The vote is open."),
+    )
+    return redirect("networks:assembly_chair", pk=assembly.pk)
+
+
+@_chair_required
+def chair_vote_close(request, assembly, item_pk):
+    """A confirmation page, then the close (which counts the votes and acts on the outcome)."""
+    item = selectors.item_of(assembly=assembly, pk=item_pk)
+    if request.method == "POST":
+        _act(
+            request,
+            lambda: services.assembly_vote_close(item=item, actor=request.user),
+            _("The vote is closed and its outcome recorded."),
+        )
+        return redirect("networks:assembly_chair", pk=assembly.pk)
+    return render(
+        request,
+        "networks/assembly/vote_close.html",
+        {
+            "assembly": assembly,
+            "item": item,
+            "vote_count": item.votes.count(),
+            "progress": selectors.vote_progress(assembly=assembly),
+        },
+    )
+
+
+# --- The record (CSV) -----------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def assembly_record_csv(request, pk):
+    assembly = selectors.assembly_for_user(user=request.user, pk=pk)
+    if not (request.user.is_staff or assembly.chair_id == request.user.pk):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="general-assembly-{assembly.date:%Y-%m-%d}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    rows = selectors.assembly_record_rows(assembly=assembly)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
+    return response
+
+
+# --- Staff: preparing the assembly ----------------------------------------------------------
+
+
+class StaffAssemblyList(StaffRequiredMixin, View):
+    def get(self, request):
+        assemblies = GeneralAssembly.objects.select_related("chair").order_by("-date")
+        page = Paginator(assemblies, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "networks/assembly/staff_list.html", {"page_obj": page})
+
+
+class StaffAssemblyView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        return self.render_page(request, pk)
+
+    def render_page(self, request, pk, *, status=200, motion_form=None):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        today = timezone.localdate()
+        return render(
+            request,
+            "networks/assembly/staff_detail.html",
+            {
+                "assembly": assembly,
+                "items": list(assembly.agenda_items.all()),
+                "convocations": list(assembly.convocations.all()),
+                "late": selectors.convocation_is_late(assembly=assembly, today=today),
+                "convene_by": selectors.one_month_before(assembly.date),
+                "motion_form": motion_form or MotionForm(),
+                "majority_choices": MajorityForm.base_fields["majority"].choices,
+            },
+            status=status,
+        )
+
+
+class StaffConvene(StaffRequiredMixin, View):
+    """The confirmation page of the convocation (with the late-sending checkbox when needed)."""
+
+    def dispatch(self, request, pk):
+        self.assembly = selectors.assembly_for_staff(pk=pk)
+        self.late = selectors.convocation_is_late(
+            assembly=self.assembly, today=timezone.localdate()
+        )
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk):
+        return self.render_page(request, ConveneForm(late=self.late))
+
+    def post(self, request, pk):
+        form = ConveneForm(request.POST, late=self.late)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        sent = _act(
+            request,
+            lambda: services.assembly_convene(
+                assembly=self.assembly,
+                actor=request.user,
+                confirm_late=form.cleaned_data.get("confirm_late", False),
+            ),
+            _("The convocation is on its way to the representatives of every member network."),
+        )
+        if not sent:
+            return redirect("networks:staff_assembly_convene", pk=pk)
+        return redirect("networks:staff_assembly", pk=pk)
+
+    def render_page(self, request, form, *, status=200):
+        return render(
+            request,
+            "networks/assembly/convene.html",
+            {
+                "assembly": self.assembly,
+                "items": list(self.assembly.agenda_items.all()),
+                "form": form,
+                "late": self.late,
+                "convene_by": selectors.one_month_before(self.assembly.date),
+                "recipients": selectors.representatives_of_members()
+                .values("user_id")
+                .distinct()
+                .count(),
+            },
+            status=status,
+        )
+
+
+class StaffAgendaSync(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        _act(
+            request,
+            lambda: services.agenda_sync(assembly=assembly),
+            _("The agenda lists the applications placed on this assembly."),
+        )
+        return redirect("networks:staff_assembly", pk=pk)
+
+
+class StaffMotionAdd(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        form = MotionForm(request.POST)
+        if not form.is_valid():
+            return StaffAssemblyView().render_page(request, pk, status=400, motion_form=form)
+        _act(
+            request,
+            lambda: services.agenda_motion_add(
+                assembly=assembly, actor=request.user, **form.cleaned_data
+            ),
+            _("The motion is on the agenda."),
+        )
+        return redirect("networks:staff_assembly", pk=pk)
+
+
+class StaffItemMajority(StaffRequiredMixin, View):
+    def post(self, request, pk, item_pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        item = selectors.item_of(assembly=assembly, pk=item_pk)
+        form = MajorityForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Unknown majority."))
+        else:
+            _act(
+                request,
+                lambda: services.agenda_item_majority_set(
+                    item=item, actor=request.user, majority=form.cleaned_data["majority"]
+                ),
+                _("The majority is saved."),
+            )
+        return redirect("networks:staff_assembly", pk=pk)
+
+
+class StaffMotionDelete(StaffRequiredMixin, View):
+    def get(self, request, pk, item_pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        item = selectors.item_of(assembly=assembly, pk=item_pk)
+        if item.kind != AgendaItem.Kind.MOTION:
+            raise Http404
+        return render(
+            request, "networks/assembly/motion_delete.html", {"assembly": assembly, "item": item}
+        )
+
+    def post(self, request, pk, item_pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        item = selectors.item_of(assembly=assembly, pk=item_pk)
+        _act(
+            request,
+            lambda: services.agenda_motion_delete(item=item, actor=request.user),
+            _("The motion has been removed from the agenda."),
+        )
+        return redirect("networks:staff_assembly", pk=pk)
