@@ -58,15 +58,9 @@ manage = [
         name="attendee_import_result",
     ),
     path("manage/requests/", views_requests.request_list, name="requests"),
-    path(
-        "manage/requests/<int:pk>/assign/", views_requests.request_assign, name="request_assign"
-    ),
-    path(
-        "manage/requests/<int:pk>/accept/", views_requests.request_accept, name="request_accept"
-    ),
-    path(
-        "manage/requests/<int:pk>/reject/", views_requests.request_reject, name="request_reject"
-    ),
+    path("manage/requests/<int:pk>/assign/", views_requests.request_assign, name="request_assign"),
+    path("manage/requests/<int:pk>/accept/", views_requests.request_accept, name="request_accept"),
+    path("manage/requests/<int:pk>/reject/", views_requests.request_reject, name="request_reject"),
 ]
 
 urlpatterns = [

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ensie_portal.core.errors import DomainError
 
 from . import bulk, requests, selectors
-from .forms import AttendeeForm, AssignRequestForm, BulkForm, RejectRequestForm
+from .forms import AssignRequestForm, AttendeeForm, BulkForm, RejectRequestForm
 from .models import Registration
 from .services import registration_request
 from .views_manage import organiser_required
