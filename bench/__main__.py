@@ -10,7 +10,7 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = []
+BENCHMARKS: list[str] = ["sessions_delivery", "sessions_registration"]
 
 
 def main(argv: list[str]) -> int:

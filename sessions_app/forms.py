@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from ensie_portal.accounts.models import Roles, User
+
 from .models import Session, Speaker
 
 
@@ -76,6 +78,18 @@ class SessionForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("summary", "discussion_points", "format", "access_note", "partners")
         }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_staff:
+            self.fields["organisers"] = forms.ModelMultipleChoiceField(
+                label=_("Organisers"),
+                queryset=User.objects.filter(groups__name=Roles.ORGANISERS).order_by("email"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(self.instance.organisers.all()) if self.instance.pk else [],
+                help_text=_("Members of the Organisers group. Left empty: unchanged, or you."),
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -429,20 +429,27 @@ def reminders_send(*, now=None) -> int:
 # --- Organisers ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def session_create(*, actor, organisers=(), **fields) -> Session:
+    """A new session, as a draft; its organisers are the given users, or its creator."""
     session = Session.objects.create(**fields)
     session.organisers.set([*organisers] or [actor])
     audit_record(obj=session, actor=actor, action="create", to_state=session.status)
     return session
 
 
+@transaction.atomic
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
+    """Save the session's content. A new start time re-arms the reminders."""
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
+    previous_start = Session.objects.values_list("starts_at", flat=True).get(pk=session.pk)
     for name, value in fields.items():
         setattr(session, name, value)
     session.save()
-    if organisers is not None:
+    if session.starts_at != previous_start:
+        session.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
+    if organisers:
         session.organisers.set(organisers)
     audit_record(obj=session, actor=actor, action="edit")
     return session

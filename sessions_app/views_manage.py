@@ -74,7 +74,7 @@ def manage_list(request):
 @require_http_methods(["GET", "POST"])
 @organiser_required
 def manage_create(request):
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         session = services.session_create(actor=request.user, **form.cleaned_data)
         messages.success(request, _("The session is saved as a draft."))
@@ -107,7 +107,7 @@ def _detail(request, session, link_form, status=200):
 @organiser_required
 def manage_edit(request, pk):
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(session=session, actor=request.user, **form.cleaned_data)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.html import escape
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.outbox.models import OutgoingMail
@@ -200,14 +201,17 @@ def test_the_bulk_link_email_is_exactly_the_one_sent_alone(name, language):
 
     session = SessionFactory(participation_link="https://meet.example.org/j/1")
     registration = RegistrationFactory(session=session, name=name, language=language)
-    [bulk] = link_rows(session, [registration], version=1)
-    alone = mail_queue(**link_mail(registration, key="alone"))
+    with time_machine.travel(timezone.now(), tick=False):  # the same DTSTAMP in the .ics
+        [bulk] = link_rows(session, [registration], version=1)
+        alone = mail_queue(**link_mail(registration, key="alone"))
     assert (bulk.subject, bulk.body_text, bulk.body_html) == (
         alone.subject,
         alone.body_text,
         alone.body_html,
     )
     assert bulk.attachments == alone.attachments
+    assert escape(name).split(" www.")[0] in alone.body_html  # escaped once, not twice
+    assert name in alone.body_text
 
 
 def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(

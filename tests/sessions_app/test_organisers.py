@@ -302,3 +302,36 @@ def test_the_detail_page_counts_are_fixed(
     client = client_for(organiser)
     with django_assert_max_num_queries(6):
         assert client.get(url("manage_detail", session.pk)).status_code == 200
+
+
+SESSION_FORM = {
+    "number": 12,
+    "title": "Public procurement",
+    "slug": "public-procurement",
+    "starts_at": "2031-03-04T10:30",
+    "ends_at": "2031-03-04T12:00",
+}
+
+
+def test_staff_choose_the_organisers_of_a_session(client_for, organiser):
+    other = make_organiser()
+    client = client_for(make_staff())
+    assert "Organisers" in client.get(url("manage_create")).content.decode()
+    client.post(url("manage_create"), {**SESSION_FORM, "organisers": [organiser.pk, other.pk]})
+    created = Session.objects.get(number=12)
+    assert set(created.organisers.all()) == {organiser, other}
+
+
+def test_an_organiser_does_not_choose_organisers(client_for, organiser):
+    client = client_for(organiser)
+    assert 'name="organisers"' not in client.get(url("manage_create")).content.decode()
+
+
+def test_moving_the_start_re_arms_the_reminders(client_for, organiser, session):
+    registration = RegistrationFactory(session=session, reminded_24h_at=timezone.now())
+    data = {**SESSION_FORM, "number": session.number, "slug": session.slug}
+    client_for(organiser).post(url("manage_edit", session.pk), data)
+    registration.refresh_from_db()
+    session.refresh_from_db()
+    assert session.local_start.year == 2031
+    assert registration.reminded_24h_at is None
