@@ -10,7 +10,7 @@ import sys
 
 import django
 
-BENCHMARKS: list[str] = ["sessions_delivery", "sessions_registration"]
+BENCHMARKS: list[str] = ["sessions_delivery", "sessions_registration", "sessions_bulk"]
 
 
 def main(argv: list[str]) -> int:

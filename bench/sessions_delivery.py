@@ -79,7 +79,9 @@ def main() -> None:
     loop_rate = count / loop_seconds
     ratio = celery_rate / loop_rate
     print("### sessions_delivery: participation links through Celery vs a plain SMTP loop\n")
-    print(f"- machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"- machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"- {count} confirmed registrants, Celery worker concurrency {concurrency}")
     print(
         f"- Celery (fan-out, write outbox rows, send in batches): {celery_seconds:.1f} s, "

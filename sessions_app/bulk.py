@@ -25,7 +25,8 @@ from django_countries import countries
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_enqueue, mail_render
+from ensie_portal.outbox.services import mail_render
+from ensie_portal.outbox.tasks import send_outgoing_mails
 
 from .bulk_mail import MERGE_NAME, MERGE_TOKEN, _mergeable
 from .mails import TEMPLATE, _arguments
@@ -38,6 +39,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_SALT = "sessions_app.bulk"
 PAYLOAD_MAX_AGE = 3600
 MERGE_CONFIRM = "MERGEFIELDxCONFIRM"
+MAIL_BATCH_SIZE = 100
 
 NEW = "new"
 REGISTERED = "registered"
@@ -411,8 +413,10 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
                     related_id=str(registration.pk),
                 )
             )
-    created = OutgoingMail.objects.bulk_create(rows)
-    mail_enqueue(mail_ids=[row.pk for row in created])
+    ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
+    # Sent in batches over one SMTP connection each (one task per batch, after the commit).
+    for start in range(0, len(ids), MAIL_BATCH_SIZE):
+        send_outgoing_mails.delay_on_commit(ids[start : start + MAIL_BATCH_SIZE])
 
 
 def _render(session, *, language: str, kind: str, registration) -> tuple[str, str, str]:
