@@ -208,3 +208,14 @@ def test_the_session_page_shows_the_address_to_write_to(client):
     session = SessionFactory(number=7)
     response = client.get(session.get_absolute_url())
     assert 'href="mailto:sessions+7@ensie.org"' in response.content.decode()
+
+
+def test_the_demo_fills_the_queue_once_however_often_it_loads():
+    import io
+
+    from sessions_app import demo
+
+    demo.load(stdout=io.StringIO())
+    demo.load(stdout=io.StringIO())
+    assert InboundRequest.objects.count() == 3
+    assert InboundRequest.objects.get(status=S.PENDING).session.number == 7
