@@ -108,6 +108,10 @@ def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
     except RegistrationClosed as error:
         _refuse(request, why=CLOSED, reason=error.message)
         return
+    except DomainError as error:
+        # Anything else the service refuses waits for an organiser rather than stop the poll.
+        _settle(request, status=InboundRequest.Status.PENDING, reason=error.message)
+        return
     request.registration = registration
     _settle(request, status=InboundRequest.Status.ACCEPTED)
 
