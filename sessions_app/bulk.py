@@ -8,8 +8,10 @@ the waiting list.
 """
 
 import csv
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,7 +33,8 @@ from ensie_portal.outbox.tasks import send_outgoing_mails
 from .bulk_mail import MERGE_NAME, MERGE_TOKEN, _mergeable
 from .mails import TEMPLATE, _arguments
 from .models import Registration, Session
-from .services import _check_open, _lock_session, _seats_left, registration_request
+from .services import _check_open, _lock_session, _seats_left, can_manage, registration_request
+from .tasks import send_participation_links
 from .tokens import CANCEL, CONFIRM, absolute_url, registration_token, signed_url
 
 MAX_LINES = 5000
@@ -138,8 +141,6 @@ def _from_csv(number: int, raw: str, columns: dict, delimiter: str) -> BulkLine:
 
 
 def _from_address(number: int, raw: str) -> BulkLine:
-    from email.utils import parseaddr
-
     text = raw.strip(" ,;")
     if "<" in text:
         name, email = parseaddr(text)
@@ -208,8 +209,6 @@ class PreviewOutdated(DomainError):  # noqa: N818 - reads as the rule it reports
 
 
 def _digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.replace("\r\n", "\n").strip().encode()).hexdigest()
 
 
@@ -263,9 +262,6 @@ def bulk_registrations_import(
     """Register every new line, all or nothing. ``vouched``: confirmed at once on the
     organiser's word (capacity permitting, else the waiting list); otherwise each person gets
     the confirmation link."""
-    from .services import can_manage
-    from .tasks import send_participation_links
-
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     now = now or timezone.now()

@@ -219,3 +219,16 @@ def test_the_demo_fills_the_queue_once_however_often_it_loads():
     demo.load(stdout=io.StringIO())
     assert InboundRequest.objects.count() == 3
     assert InboundRequest.objects.get(status=S.PENDING).session.number == 7
+
+
+def test_odd_charsets_huge_attachments_and_nul_characters_still_become_requests():
+    SessionFactory(number=7)
+    huge = inbound_request_receive(raw=samples.with_huge_attachment())
+    assert (huge.status, huge.text) == (S.ACCEPTED, "Please register me.")
+    odd = inbound_request_receive(raw=samples.UNKNOWN_CHARSET)
+    assert odd.status == S.ACCEPTED
+    assert "register me" in odd.text
+    nul = inbound_request_receive(
+        raw=samples.raw(subject="Question", body="Hello\x00 there", message_id="<nul@example.es>")
+    )
+    assert (nul.status, nul.text) == (S.UNASSIGNED, "Hello there")
