@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import InboundRequest, Registration, Session, Speaker
 
@@ -16,8 +17,11 @@ class SessionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["organisers"]
     inlines = [SpeakerInline]
-    # The link changes through the organisers' page, which emails it to the registrants.
-    readonly_fields = ["participation_link", "link_version", "anonymised_at"]
+    # The link is secret (never on a page) and changes through the organisers' page, which
+    # emails it to the registrants.
+    exclude = ["participation_link"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    readonly_fields = ["link_version", "anonymised_at"]
 
 
 @admin.register(Registration)

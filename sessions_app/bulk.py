@@ -361,12 +361,12 @@ def _audit(registrations, *, actor, vouched) -> None:
 def _kind_and_key(session: Session, registration: Registration) -> tuple[str, str] | None:
     """The email a new registration needs, as the one-by-one service would send it."""
     if registration.status == Registration.Status.PENDING:
-        return "confirm", f"sessions:confirm:{registration.pk}:1"
+        return "confirm", registration.mail_key("confirm", 1)
     if registration.status == Registration.Status.WAITING:
-        return "waiting", f"sessions:waiting:{registration.pk}"
+        return "waiting", registration.mail_key("waiting")
     if session.participation_link:
         return None  # the link fan-out sends it
-    return "confirmed", f"sessions:confirmed:{registration.pk}"
+    return "confirmed", registration.mail_key("confirmed")
 
 
 def _queue_mails(session: Session, registrations: list[Registration]) -> None:

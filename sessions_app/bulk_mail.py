@@ -27,7 +27,7 @@ MERGE_TOKEN = "MERGEFIELDxTOKEN"  # noqa: S105 - a placeholder, not a secret
 
 
 def link_key(registration: Registration, version: int) -> str:
-    return f"sessions:link:{registration.pk}:v{version}"
+    return registration.mail_key("link", f"v{version}")
 
 
 def _fill(template: str, *, name: str, token: str) -> str:

@@ -192,6 +192,9 @@ class Registration(models.Model):
     # The session's link version last emailed to this registrant (0: none yet).
     link_version_sent = models.PositiveIntegerField(default=0, editable=False)
     link_resend_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # How many times a cancelled registration was opened again; part of the emails' keys, so
+    # that a new round gets its emails again.
+    round = models.PositiveSmallIntegerField(default=0, editable=False)
     reminded_24h_at = models.DateTimeField(_("24-hour reminder sent"), null=True, blank=True)
     reminded_1h_at = models.DateTimeField(_("1-hour reminder sent"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), default=False)
@@ -212,6 +215,14 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>"
+
+    def mail_key(self, name: str, *details) -> str:
+        """The outbox key of message ``name`` about this registration, in its current round:
+        ``sessions:<name>:<pk>[:<detail>...][:r<round>]``."""
+        parts = ["sessions", name, str(self.pk), *map(str, details)]
+        if self.round:
+            parts.append(f"r{self.round}")
+        return ":".join(parts)
 
 
 class InboundRequest(models.Model):

@@ -78,24 +78,18 @@ def session_get_for_organiser(*, user, pk: int) -> Session:
     return get_object_or_404(queryset, pk=pk)
 
 
+def _in_organised_session(model, *, user, session_pk: int, pk: int):
+    """A speaker or a registration of a session ``user`` manages; a 404 otherwise."""
+    queryset = model.objects.filter(session__in=Session.objects.organised_by(user))
+    return get_object_or_404(queryset.select_related("session"), session_id=session_pk, pk=pk)
+
+
 def speaker_get_for_organiser(*, user, session_pk: int, pk: int) -> Speaker:
-    return get_object_or_404(
-        Speaker.objects.filter(session__in=Session.objects.organised_by(user)).select_related(
-            "session"
-        ),
-        session_id=session_pk,
-        pk=pk,
-    )
+    return _in_organised_session(Speaker, user=user, session_pk=session_pk, pk=pk)
 
 
 def registration_get_for_organiser(*, user, session_pk: int, pk: int) -> Registration:
-    return get_object_or_404(
-        Registration.objects.filter(session__in=Session.objects.organised_by(user)).select_related(
-            "session"
-        ),
-        session_id=session_pk,
-        pk=pk,
-    )
+    return _in_organised_session(Registration, user=user, session_pk=session_pk, pk=pk)
 
 
 def registrants_for(*, session: Session, filters=None) -> tuple[QuerySet[Registration], object]:

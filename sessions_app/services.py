@@ -123,6 +123,8 @@ def registration_request(
     """
     now = now or timezone.now()
     email = email.strip().lower()
+    if vouched_by is not None and not can_manage(vouched_by, session):
+        raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         session = _lock_session(session)
         _check_open(session, now)
@@ -148,7 +150,15 @@ def registration_request(
                 to=Registration.Status.PENDING,
                 actor=vouched_by,
                 transitions=REGISTRATION_TRANSITIONS,
-                updates={"cancelled_at": None, "confirmed_at": None, "language": language},
+                updates={
+                    "cancelled_at": None,
+                    "confirmed_at": None,
+                    "language": language,
+                    "round": registration.round + 1,
+                    "link_version_sent": 0,
+                    "reminded_24h_at": None,
+                    "reminded_1h_at": None,
+                },
             )
         elif vouched_by is None:
             _resend_status(registration)
@@ -173,7 +183,7 @@ def _queue_numbered(registration: Registration, *, kind: str, **context) -> None
     """A message that may be sent again on request: each sending is a new outbox row."""
     registration.confirmation_count += 1
     registration.save(update_fields=["confirmation_count", "updated_at"])
-    key = f"sessions:{kind}:{registration.pk}:{registration.confirmation_count}"
+    key = registration.mail_key(kind, registration.confirmation_count)
     registration_mail(registration, kind=kind, key=key, **context)
 
 
@@ -218,7 +228,7 @@ def _confirm_locked(registration, *, session, actor, now) -> Registration:
     if target == Registration.Status.CONFIRMED:
         _welcome(registration)
     else:
-        registration_mail(registration, kind="waiting", key=f"sessions:waiting:{registration.pk}")
+        registration_mail(registration, kind="waiting", key=registration.mail_key("waiting"))
     return registration
 
 
@@ -228,7 +238,7 @@ def _welcome(registration: Registration, *, promoted: bool = False) -> None:
         participation_link_send(registration=registration, promoted=promoted)
     else:
         kind = "promoted" if promoted else "confirmed"
-        registration_mail(registration, kind=kind, key=f"sessions:{kind}:{registration.pk}")
+        registration_mail(registration, kind=kind, key=registration.mail_key(kind))
 
 
 def registration_cancel(*, registration: Registration, actor=None, now=None) -> Registration:
@@ -396,7 +406,8 @@ REMINDERS = (
 
 def reminders_send(*, now=None) -> int:
     """Queue the reminders that are due: 24 hours and 1 hour before the start, each at most
-    once per confirmed registrant however often (or concurrently) this runs."""
+    once per confirmed registrant however often (or concurrently) this runs. Someone who
+    confirmed after a reminder's moment just received the link and gets no such reminder."""
     now = now or timezone.now()
     queued = 0
     for kind, before, until, field in REMINDERS:
@@ -408,6 +419,7 @@ def reminders_send(*, now=None) -> int:
                 due = list(
                     Registration.objects.select_for_update(skip_locked=True)
                     .filter(session=session, status=Registration.Status.CONFIRMED)
+                    .filter(confirmed_at__lte=session.starts_at - before)
                     .filter(**{f"{field}__isnull": True})
                 )
                 attachment = session_calendar_attachment(session)
@@ -417,7 +429,7 @@ def reminders_send(*, now=None) -> int:
                     registration_mail(
                         registration,
                         kind=f"reminder_{kind}",
-                        key=f"sessions:reminder:{kind}:{registration.pk}:{stamp}",
+                        key=registration.mail_key("reminder", kind, stamp),
                         attachment=attachment,
                         link=session.participation_link,
                     )
@@ -475,7 +487,7 @@ def session_cancel(*, session: Session, actor, note: str = "") -> Session:
         for registration in registrations:
             registration.session = locked
             registration_mail(
-                registration, kind="session_cancelled", key=f"sessions:cancelled:{registration.pk}"
+                registration, kind="session_cancelled", key=registration.mail_key("cancelled")
             )
 
     return transition(

@@ -30,29 +30,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-_shared = {}
-
-
 @pytest.fixture(scope="session")
 def browser():
-    """One chromium per test process, shared with the apps' conftests that import this fixture
-    (Playwright's sync API cannot start twice in one process)."""
-    if not _shared:
-        playwright = sync_playwright().start()
-        _shared.update(
-            playwright=playwright,
-            browser=playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            ),
-            users=0,
-        )
-    _shared["users"] += 1
-    yield _shared["browser"]
-    _shared["users"] -= 1
-    if not _shared["users"]:
-        _shared["browser"].close()
-        _shared["playwright"].stop()
-        _shared.clear()
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 class PageSession:

@@ -158,10 +158,22 @@ def test_two_beats_running_at_once_send_each_reminder_once():
     from tests.sessions_app.helpers import run_in_parallel
 
     session = SessionFactory(starts_at=timezone.now() + timedelta(minutes=30))
-    RegistrationFactory.create_batch(20, session=session)
+    RegistrationFactory.create_batch(
+        20, session=session, confirmed_at=timezone.now() - timedelta(days=1)
+    )
     errors = run_in_parallel(reminders_send, [(), (), ()])
     assert errors == []
     assert len(reminder_keys()) == 20
+
+
+def test_someone_confirming_three_hours_before_gets_only_the_one_hour_reminder():
+    session = SessionFactory()
+    RegistrationFactory(session=session, confirmed_at=session.starts_at - timedelta(hours=3))
+    with time_machine.travel(session.starts_at - timedelta(hours=2, minutes=55)):
+        assert reminders_send() == 0
+    with time_machine.travel(session.starts_at - timedelta(minutes=55)):
+        assert reminders_send() == 1
+    assert [key.split(":")[3] for key in reminder_keys()] == ["1h"]
 
 
 def test_a_cancelled_session_sends_no_reminder():

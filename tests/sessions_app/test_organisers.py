@@ -335,3 +335,18 @@ def test_moving_the_start_re_arms_the_reminders(client_for, organiser, session):
     session.refresh_from_db()
     assert session.local_start.year == 2031
     assert registration.reminded_24h_at is None
+
+
+def test_the_registrant_list_shows_the_questions_for_the_speakers(client_for, session, organiser):
+    RegistrationFactory(session=session, question="How do you train supervisors?")
+    html = client_for(organiser).get(url("registrants", session.pk)).content.decode()
+    assert "How do you train supervisors?" in html
+
+
+def test_the_admin_never_shows_the_participation_link(client_for):
+    session = SessionFactory(participation_link="https://meet.example.org/j/admin-secret")
+    client = client_for(make_staff(is_superuser=True))
+    response = client.get(reverse("admin:sessions_app_session_change", args=[session.pk]))
+    assert response.status_code == 200
+    assert session.title in response.content.decode()
+    assert b"admin-secret" not in response.content

@@ -289,3 +289,22 @@ def test_concurrent_vouched_registrations_of_one_email_create_one_registration()
     errors = run_in_parallel(lambda: register(session, vouched_by=organiser), [()] * 6)
     assert errors == []
     assert session.registrations.get().status == R.CONFIRMED
+
+
+def test_someone_who_cancelled_and_registers_again_gets_the_link_again():
+    session = SessionFactory(participation_link="https://meet.example.org/j/1")
+    registration = register(session)
+    registration_confirm(registration=registration)
+    registration_cancel(registration=registration)
+    again = register(session)
+    registration_confirm(registration=again)
+    link_emails = [m for m in mails_to("ada@example.org") if m.key.startswith("sessions:link:")]
+    assert len(link_emails) == 2
+    assert all("https://meet.example.org/j/1" in m.body_text for m in link_emails)
+
+
+def test_only_an_organiser_of_the_session_can_vouch():
+    session = SessionFactory()
+    with pytest.raises(DomainError):
+        register(session, vouched_by=make_organiser())
+    assert not Registration.objects.exists()

@@ -8,7 +8,7 @@ from sessions_app.tokens import CANCEL, CONFIRM, registration_token
 from tests.e2e.conftest import assert_accessible, login
 from tests.factories import TEST_PASSWORD, make_organiser
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def check(session, path: str) -> None:

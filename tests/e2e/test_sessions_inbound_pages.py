@@ -7,10 +7,10 @@ from sessions_app.models import Session
 from sessions_app.requests import inbound_request_receive
 from tests import mail_samples as samples
 from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.test_sessions_pages import check
 from tests.factories import TEST_PASSWORD, make_organiser
-from tests.sessions_app.test_pages_accessible import check
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_request_queue_and_the_registration_pages_are_accessible(
