@@ -129,11 +129,17 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 120.0},
     "sessions-reminders": {"task": "sessions.send_reminders", "schedule": 300.0},
     "sessions-anonymise": {"task": "sessions.anonymise", "schedule": 86400.0},
+    "sessions-mailbox": {"task": "sessions.poll_mailbox", "schedule": 60.0},
 }
 # Registrants' personal data is erased this many days after their session.
 SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default=180)
 # Registration form submissions per client address and hour.
 SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
+# Registration by email: the address shown on every session (``sessions+7@...`` names session
+# 7) and the IMAP mailbox behind it (``imaps://user:password@host/INBOX``; unset: no polling).
+SESSIONS_MAILBOX_ADDRESS = env.str("SESSIONS_MAILBOX_ADDRESS", default="sessions@ensie.org")
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="Processed")
 
 # --- Email ----------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Registration, Session, Speaker
+from .models import InboundRequest, Registration, Session, Speaker
 
 
 class SpeakerInline(admin.TabularInline):
@@ -32,3 +32,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["session"]
     # State changes go through the services (capacity, waiting list, emails).
     readonly_fields = ["status", "confirmed_at", "cancelled_at", "vouched_by", "vouched_at"]
+
+
+@admin.register(InboundRequest)
+class InboundRequestAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "session", "status", "kind"]
+    list_filter = ["status", "kind"]
+    search_fields = ["sender", "subject", "message_id"]
+    list_select_related = ["session"]
+    # Decisions go through the organisers' queue (registration, answers by email).
+    readonly_fields = ["message_id", "status", "registration", "decided_by", "decided_at"]

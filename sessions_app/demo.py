@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ensie_portal.accounts.models import User
 
+from . import demo_requests
 from .models import Registration, Session, Speaker
 
 SESSION_7_SUMMARY = (
@@ -191,4 +192,5 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         for item in sessions:
             item.organisers.add(organiser)
     stdout.write(f"Sessions: {len(sessions)} sessions, session 7 with its three speakers.")
+    demo_requests.load(stdout=stdout)
     return []

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from .models import InboundRequest, Registration
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -12,3 +12,26 @@ class RegistrationFilter(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["status"]
+
+
+class InboundRequestFilter(django_filters.FilterSet):
+    """The organisers' queue: by default the requests still to handle."""
+
+    OPEN = "open"
+    show = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[(OPEN, _("To handle")), *InboundRequest.Status.choices],
+        empty_label=_("All"),
+        method="filter_show",
+    )
+
+    class Meta:
+        model = InboundRequest
+        fields = ["show"]
+
+    def filter_show(self, queryset, name, value):
+        if value == self.OPEN:
+            return queryset.filter(
+                status__in=[InboundRequest.Status.UNASSIGNED, InboundRequest.Status.PENDING]
+            )
+        return queryset.filter(status=value)

@@ -120,3 +120,65 @@ class CancelSessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+# --- Organisers register attendees; email requests -------------------------------------------
+
+LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
+VOUCH_CHOICES = [
+    ("confirm", _("Send each person the link to confirm their registration")),
+    ("vouched", _("Register them as confirmed: I vouch for them")),
+]
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"))
+    organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", "—"), *countries], required=False
+    )
+    language = forms.ChoiceField(label=_("Language of the emails"), choices=LANGUAGE_CHOICES)
+    mode = forms.ChoiceField(
+        label=_("Confirmation"), choices=VOUCH_CHOICES, initial="confirm", widget=forms.RadioSelect
+    )
+
+
+class BulkForm(forms.Form):
+    lines = forms.CharField(
+        label=_("People to register"),
+        help_text=_(
+            "One person per line: “Name <email>” or just the email address; or CSV with a "
+            "header line naming the columns name, email, organisation, country."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+    )
+    file = forms.FileField(label=_("Or upload a CSV file"), required=False)
+    language = forms.ChoiceField(label=_("Language of the emails"), choices=LANGUAGE_CHOICES)
+    mode = forms.ChoiceField(
+        label=_("Confirmation"), choices=VOUCH_CHOICES, initial="confirm", widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("lines", "").strip() and not data.get("file"):
+            self.add_error("lines", _("Paste at least one line, or upload a CSV file."))
+        return data
+
+
+class RejectRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the sender)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class AssignRequestForm(forms.Form):
+    session = forms.ModelChoiceField(label=_("Session"), queryset=Session.objects.none())
+
+    def __init__(self, *args, sessions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sessions is not None:
+            self.fields["session"].queryset = sessions

@@ -223,3 +223,76 @@ class Registration(models.Model):
         if self.round:
             parts.append(f"r{self.round}")
         return ":".join(parts)
+
+
+class InboundRequest(models.Model):
+    """A registration request that arrived by email (one per message: its Message-ID).
+
+    Matched to an open session, it is handled like a web registration at once; otherwise it
+    waits for an organiser (unassigned: it names no session; pending: a session, but it could
+    not be handled automatically), is answered and rejected (closed, cancelled or unknown
+    session), or ignored (bounces, auto-replies, mailing lists: never answered).
+    """
+
+    class Status(models.TextChoices):
+        UNASSIGNED = "unassigned", _("unassigned")
+        PENDING = "pending", _("waiting for an organiser")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        IGNORED = "ignored", _("ignored")
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("request")
+        AUTOMATIC = "automatic", _("automatic message")
+        MALFORMED = "malformed", _("unreadable message")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    sender = models.EmailField(_("sender"), blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=150, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_requests",
+        verbose_name=_("session"),
+    )
+    # The session number the message named, even when no such session exists.
+    named_number = models.PositiveIntegerField(_("session number named"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registration"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("email request")
+        verbose_name_plural = _("email requests")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.sender or '?'}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.UNASSIGNED, self.Status.PENDING)

@@ -114,3 +114,45 @@ def with_email_deliveries(registrations) -> list[Registration]:
     for registration in registrations:
         registration.deliveries = by_id[str(registration.pk)]
     return registrations
+
+
+# --- Email requests --------------------------------------------------------------------------
+
+
+def _inbound_visible_to(user):
+    from .models import InboundRequest
+
+    queryset = InboundRequest.objects.select_related("session", "registration", "decided_by")
+    if user.is_staff:
+        return queryset
+    return queryset.filter(
+        Q(session__isnull=True) | Q(session__in=Session.objects.organised_by(user))
+    )
+
+
+def inbound_requests_for_organiser(*, user, filters=None):
+    """The requests ``user`` may handle: staff all; an organiser their sessions' ones and the
+    unassigned ones. Filtered by ``filters`` (default: those still to handle)."""
+    from .filters import InboundRequestFilter
+
+    filters = filters.copy() if filters is not None else {}
+    if "show" not in filters:
+        filters["show"] = InboundRequestFilter.OPEN
+    queryset = _inbound_visible_to(user).order_by("-received_at", "-pk")
+    filterset = InboundRequestFilter(filters, queryset=queryset)
+    return filterset.qs, filterset
+
+
+def inbound_request_get_for_organiser(*, user, pk: int):
+    return get_object_or_404(_inbound_visible_to(user), pk=pk)
+
+
+def sessions_open_for_organiser(*, user, now=None):
+    """The sessions an organiser can put requests or attendees into: published, not started."""
+    now = now or timezone.now()
+    return (
+        Session.objects.organised_by(user)
+        .published()
+        .filter(starts_at__gt=now)
+        .order_by("starts_at")
+    )

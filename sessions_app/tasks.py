@@ -34,3 +34,12 @@ def send_reminders() -> int:
 @shared_task(name="sessions.anonymise")
 def anonymise_registrations() -> int:
     return services.registrations_anonymise()
+
+
+@shared_task(name="sessions.poll_mailbox")
+def poll_mailbox() -> int:
+    """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is
+    unset); each message at most once, however many polls overlap."""
+    from .requests import mailbox_poll_requests
+
+    return mailbox_poll_requests()

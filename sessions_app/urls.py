@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_requests
 
 app_name = "sessions_app"
 
@@ -46,6 +46,21 @@ manage = [
         views_manage.registrant_attendance,
         name="registrant_attendance",
     ),
+    path("manage/<int:pk>/registrants/add/", views_requests.attendee_add, name="attendee_add"),
+    path(
+        "manage/<int:pk>/registrants/import/",
+        views_requests.attendee_import,
+        name="attendee_import",
+    ),
+    path(
+        "manage/<int:pk>/registrants/import/result/",
+        views_requests.attendee_import_result,
+        name="attendee_import_result",
+    ),
+    path("manage/requests/", views_requests.request_list, name="requests"),
+    path("manage/requests/<int:pk>/assign/", views_requests.request_assign, name="request_assign"),
+    path("manage/requests/<int:pk>/accept/", views_requests.request_accept, name="request_accept"),
+    path("manage/requests/<int:pk>/reject/", views_requests.request_reject, name="request_reject"),
 ]
 
 urlpatterns = [

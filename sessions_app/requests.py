@@ -1,0 +1,260 @@
+"""Registration requests by email: every write (receive a message from the mailbox, organisers
+assign, accept and reject) and the mailbox poll itself.
+
+A message becomes one :class:`InboundRequest`, keyed on its Message-ID, and is routed in the
+same transaction that inserts that row: a second poller handing over the same message waits on
+the unique key, finds the row and does nothing. A request naming an open session runs the same
+registration service as the web form (the sender receives the confirmation link, so a forged
+sender cannot register someone else). Closed, cancelled and unknown sessions get one polite
+answer per message (an outbox key); robots are never answered.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ensie_portal.accounts.permissions import is_organiser
+from ensie_portal.core.errors import DomainError
+from ensie_portal.core.workflow import Rule, transition
+from ensie_portal.outbox.services import mail_queue
+
+from .inbound import (
+    AUTOMATIC,
+    MALFORMED,
+    InboundMessage,
+    match_session,
+    parse_message,
+    session_number,
+)
+from .mailbox import mailbox_config, mailbox_poll
+from .models import InboundRequest, Registration, Session
+from .services import can_manage, registration_request
+from .tokens import RegistrationClosed, absolute_url
+
+logger = logging.getLogger(__name__)
+
+ANSWER_TEMPLATE = "sessions_inbound_answer"
+# Why a request is answered automatically (the answer template's ``why``).
+UNKNOWN = "unknown"
+CLOSED = "closed"
+CANCELLED = "cancelled"
+REJECTED = "rejected"
+
+
+def session_request_address(session: Session) -> str:
+    """The address to write to for ``session``: ``sessions+7@...`` (empty when unset)."""
+    mailbox = settings.SESSIONS_MAILBOX_ADDRESS
+    if not mailbox or "@" not in mailbox:
+        return ""
+    local, _at, domain = mailbox.partition("@")
+    return f"{local}+{session.number}@{domain}"
+
+
+# --- Receiving ------------------------------------------------------------------------------
+
+
+def _clean(value: str) -> str:
+    """PostgreSQL text cannot hold NUL characters; odd messages sometimes do."""
+    return value.replace("\x00", "")
+
+
+def inbound_request_receive(*, raw: bytes, now=None) -> InboundRequest:
+    """Turn one raw message into its request (once: the Message-ID is the key) and route it."""
+    message = parse_message(raw)
+    with transaction.atomic():
+        request, created = InboundRequest.objects.get_or_create(
+            message_id=_clean(message.message_id),
+            defaults={
+                "sender": message.sender[:254],
+                "sender_name": _clean(message.sender_name),
+                "subject": _clean(message.subject),
+                "text": _clean(message.text),
+                "language": message.language,
+                "kind": message.kind,
+                "status": InboundRequest.Status.UNASSIGNED,
+            },
+        )
+        if created:
+            _route(request, message, now=now or timezone.now())
+    return request
+
+
+def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
+    if message.kind == AUTOMATIC:
+        _settle(request, status=InboundRequest.Status.IGNORED, reason=message.reason)
+        return
+    number = session_number(message, mailbox=settings.SESSIONS_MAILBOX_ADDRESS)
+    session = _matched_session(message, number)
+    request.named_number = number
+    request.session = session
+    if message.kind == MALFORMED:
+        status = InboundRequest.Status.PENDING if session else InboundRequest.Status.UNASSIGNED
+        _settle(request, status=status, reason=message.reason)
+        return
+    if session is None:
+        if number is None:
+            _settle(request, status=InboundRequest.Status.UNASSIGNED)
+        else:
+            _refuse(request, why=UNKNOWN, reason=str(_("No session has this number.")))
+        return
+    if session.status == Session.Status.CANCELLED:
+        _refuse(request, why=CANCELLED, reason=str(_("The session is cancelled.")))
+        return
+    try:
+        registration = _register(request, session=session, now=now)
+    except RegistrationClosed as error:
+        _refuse(request, why=CLOSED, reason=error.message)
+        return
+    except DomainError as error:
+        # Anything else the service refuses waits for an organiser rather than stop the poll.
+        _settle(request, status=InboundRequest.Status.PENDING, reason=error.message)
+        return
+    request.registration = registration
+    _settle(request, status=InboundRequest.Status.ACCEPTED)
+
+
+def _matched_session(message: InboundMessage, number: int | None) -> Session | None:
+    """The visible (never draft) session the message names by number, else by title."""
+    candidates = Session.objects.visible().only("pk", "number", "title")
+    if number is not None:
+        candidates = candidates.filter(number=number)
+    match = match_session(message, list(candidates), mailbox=settings.SESSIONS_MAILBOX_ADDRESS)
+    return Session.objects.get(pk=match.pk) if match else None
+
+
+def _register(request: InboundRequest, *, session: Session, now, actor=None) -> Registration:
+    if not request.sender:
+        raise DomainError(_("This message has no sender address to register."))
+    name = request.sender_name or request.sender.partition("@")[0]
+    return registration_request(
+        session=session,
+        name=name[:200],
+        email=request.sender,
+        language=request.language,
+        source=Registration.Source.EMAIL,
+        now=now,
+    )
+
+
+def _settle(request: InboundRequest, *, status: str, reason: str = "") -> None:
+    request.status = status
+    request.reason = reason
+    request.save()
+
+
+def _refuse(request: InboundRequest, *, why: str, reason: str) -> None:
+    _settle(request, status=InboundRequest.Status.REJECTED, reason=reason)
+    inbound_answer(request=request, why=why)
+
+
+def inbound_answer(*, request: InboundRequest, why: str, note: str = ""):
+    """The one automatic answer to a request (never to robots), in the sender's language."""
+    if request.kind != InboundRequest.Kind.REQUEST or not request.sender:
+        return None
+    language = request.language if request.language in ("en", "fr") else "en"
+    return mail_queue(
+        key=f"sessions:inbound:answer:{request.pk}",
+        to=request.sender,
+        template=ANSWER_TEMPLATE,
+        language=language,
+        related=request,
+        headers={"In-Reply-To": request.message_id, "References": request.message_id},
+        context={
+            "why": why,
+            "request": request,
+            "session": request.session,
+            "number": request.named_number,
+            "note": note,
+            "sessions_url": absolute_url("sessions_app:list", language),
+            "session_url": (
+                absolute_url("sessions_app:detail", language, slug=request.session.slug)
+                if request.session
+                else ""
+            ),
+        },
+    )
+
+
+def mailbox_poll_requests() -> int:
+    """Poll ``IMAP_URL`` once (nothing when unset); returns how many messages were handled."""
+    if not settings.IMAP_URL:
+        return 0
+    config = mailbox_config(settings.IMAP_URL, processed_folder=settings.IMAP_PROCESSED_FOLDER)
+    return mailbox_poll(config=config, handle=lambda raw: inbound_request_receive(raw=raw))
+
+
+# --- Organisers ----------------------------------------------------------------------------
+
+
+def may_handle(actor, request: InboundRequest) -> bool:
+    """Staff handle every request; organisers the unassigned ones and their sessions' ones."""
+    if actor is None or not is_organiser(actor):
+        return False
+    if request.session_id is None:
+        return True
+    return can_manage(actor, request.session)
+
+
+I = InboundRequest.Status  # noqa: E741 - reads as the table it names
+INBOUND_TRANSITIONS = {
+    (I.UNASSIGNED, I.PENDING): Rule(who=may_handle, action="assign"),
+    (I.PENDING, I.PENDING): Rule(who=may_handle, action="assign"),
+    (I.REJECTED, I.PENDING): Rule(who=may_handle, action="assign"),
+    (I.IGNORED, I.PENDING): Rule(who=may_handle, action="assign"),
+    (I.PENDING, I.ACCEPTED): Rule(who=may_handle, action="accept"),
+    (I.UNASSIGNED, I.REJECTED): Rule(who=may_handle, action="reject"),
+    (I.PENDING, I.REJECTED): Rule(who=may_handle, action="reject"),
+}
+
+
+def inbound_request_assign(*, request: InboundRequest, session: Session, actor) -> InboundRequest:
+    """Put the request in ``session``'s queue (the organiser must organise that session)."""
+    if not can_manage(actor, session):
+        raise DomainError(_("You are not allowed to do this."))
+    return transition(
+        obj=request,
+        to=InboundRequest.Status.PENDING,
+        actor=actor,
+        transitions=INBOUND_TRANSITIONS,
+        updates={"session": session, "reason": ""},
+        data={"session": session.pk},
+    )
+
+
+def inbound_request_accept(*, request: InboundRequest, actor, now=None) -> InboundRequest:
+    """Register the sender to the request's session, as the web form would."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = InboundRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.session is None:
+            raise DomainError(_("Assign the request to a session first."))
+        if not may_handle(actor, locked):
+            raise DomainError(_("You are not allowed to do this."))
+        if locked.status != InboundRequest.Status.PENDING:
+            raise DomainError(_("This request is already handled."))
+        registration = _register(locked, session=locked.session, now=now, actor=actor)
+        return transition(
+            obj=request,
+            to=InboundRequest.Status.ACCEPTED,
+            actor=actor,
+            transitions=INBOUND_TRANSITIONS,
+            updates={"registration": registration, "decided_by": actor, "decided_at": now},
+        )
+
+
+def inbound_request_reject(
+    *, request: InboundRequest, actor, reason: str, now=None
+) -> InboundRequest:
+    """Refuse the request; the sender (a person, never a robot) is told why, once."""
+    return transition(
+        obj=request,
+        to=InboundRequest.Status.REJECTED,
+        actor=actor,
+        transitions=INBOUND_TRANSITIONS,
+        comment=reason,
+        updates={"reason": reason, "decided_by": actor, "decided_at": now or timezone.now()},
+        on_done=[lambda locked: inbound_answer(request=locked, why=REJECTED, note=reason)],
+    )

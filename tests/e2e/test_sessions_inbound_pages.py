@@ -1,0 +1,46 @@
+"""The organisers' pages of issue 7 (email requests, adding attendees, the bulk preview and
+its result) pass axe-core in a real browser, with one h1."""
+
+import pytest
+
+from sessions_app.models import Session
+from sessions_app.requests import inbound_request_receive
+from tests import mail_samples as samples
+from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.test_sessions_pages import check
+from tests.factories import TEST_PASSWORD, make_organiser
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_request_queue_and_the_registration_pages_are_accessible(
+    open_page, demo_data, settings
+):
+    settings.SESSIONS_MAILBOX_ADDRESS = samples.MAILBOX
+    organiser = make_organiser()
+    seminar = Session.objects.filter(status="published").order_by("-starts_at").first()
+    seminar.organisers.add(organiser)
+    for raw in (samples.UNMATCHED, samples.NO_TEXT, samples.BOUNCE):
+        request = inbound_request_receive(raw=raw)
+    session = open_page(javascript=False)
+    login(session, organiser.email, TEST_PASSWORD)
+    for path in [
+        "/sessions/manage/requests/",
+        "/fr/sessions/manage/requests/?show=",
+        f"/sessions/manage/requests/{request.pk}/reject/",
+        f"/sessions/manage/{seminar.pk}/registrants/add/",
+        f"/fr/sessions/manage/{seminar.pk}/registrants/import/",
+    ]:
+        check(session, path)
+    # The preview and the result answer a POST: checked where they are shown.
+    session = open_page(javascript=True)
+    login(session, organiser.email, TEST_PASSWORD)
+    session.goto(f"/sessions/manage/{seminar.pk}/registrants/import/")
+    session.page.fill("textarea[name=lines]", "Ana <ana@example.es>\nnot an address\nbo@example.se")
+    session.page.click("button[value=preview]")
+    assert session.page.locator("h1").count() == 1
+    assert session.page.locator("tr.bulk-invalid").count() == 1
+    assert_accessible(session)
+    session.page.click("button[value=import]")
+    assert session.page.locator("progress").count() == 1
+    assert_accessible(session)
