@@ -18,7 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from ensie_portal.accounts.permissions import StaffRequiredMixin
-from ensie_portal.core.errors import DomainError
+from ensie_portal.core.actions import act
 
 from . import assembly_selectors as selectors
 from . import assembly_services as services
@@ -28,17 +28,6 @@ from .models import AgendaItem, GeneralAssembly
 PAGE_SIZE = 25
 # The chair's screen reloads itself this often (seconds) while a vote is open.
 CHAIR_REFRESH_SECONDS = 10
-
-
-def _act(request, call, success: str) -> bool:
-    """Run one service call; its refusal becomes an error message."""
-    try:
-        call()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- Members --------------------------------------------------------------------------------
@@ -74,7 +63,7 @@ def assembly_detail(request, pk):
 def assembly_check_in(request, pk, network_pk):
     assembly = selectors.assembly_for_user(user=request.user, pk=pk)
     network = selectors.voter_network_for(user=request.user, pk=network_pk)
-    _act(
+    act(
         request,
         lambda: services.attendance_check_in(
             assembly=assembly, network=network, actor=request.user
@@ -94,7 +83,7 @@ def assembly_vote(request, pk, item_pk, network_pk):
     if not form.is_valid():
         messages.error(request, _("Choose yes, no or abstain."))
     else:
-        _act(
+        act(
             request,
             lambda: services.assembly_vote_cast(
                 item=item, network=network, actor=request.user, choice=form.cleaned_data["choice"]
@@ -148,13 +137,13 @@ def chair(request, assembly):
 @require_POST
 def chair_session(request, assembly):
     if request.POST.get("to") == GeneralAssembly.Status.IN_SESSION:
-        _act(
+        act(
             request,
             lambda: services.assembly_session_open(assembly=assembly, actor=request.user),
             _("The assembly is in session."),
         )
     elif request.POST.get("to") == GeneralAssembly.Status.CLOSED:
-        _act(
+        act(
             request,
             lambda: services.assembly_session_close(assembly=assembly, actor=request.user),
             _("The assembly is closed."),
@@ -170,7 +159,7 @@ def chair_attendance(request, assembly):
     if not form.is_valid():
         messages.error(request, _("Choose member networks from the list."))
     else:
-        _act(
+        act(
             request,
             lambda: services.attendance_record(
                 assembly=assembly,
@@ -186,7 +175,7 @@ def chair_attendance(request, assembly):
 @require_POST
 def chair_vote_open(request, assembly, item_pk):
     item = selectors.item_of(assembly=assembly, pk=item_pk)
-    _act(
+    act(
         request,
         lambda: services.assembly_vote_open(item=item, actor=request.user),
         _("The vote is open."),
@@ -199,7 +188,7 @@ def chair_vote_close(request, assembly, item_pk):
     """A confirmation page, then the close (which counts the votes and acts on the outcome)."""
     item = selectors.item_of(assembly=assembly, pk=item_pk)
     if request.method == "POST":
-        _act(
+        act(
             request,
             lambda: services.assembly_vote_close(item=item, actor=request.user),
             _("The vote is closed and its outcome recorded."),
@@ -293,7 +282,7 @@ class StaffConvene(StaffRequiredMixin, View):
         form = ConveneForm(request.POST, late=self.late)
         if not form.is_valid():
             return self.render_page(request, form, status=400)
-        sent = _act(
+        sent = act(
             request,
             lambda: services.assembly_convene(
                 assembly=self.assembly,
@@ -328,7 +317,7 @@ class StaffConvene(StaffRequiredMixin, View):
 class StaffAgendaSync(StaffRequiredMixin, View):
     def post(self, request, pk):
         assembly = selectors.assembly_for_staff(pk=pk)
-        _act(
+        act(
             request,
             lambda: services.agenda_sync(assembly=assembly),
             _("The agenda lists the applications placed on this assembly."),
@@ -342,7 +331,7 @@ class StaffMotionAdd(StaffRequiredMixin, View):
         form = MotionForm(request.POST)
         if not form.is_valid():
             return StaffAssemblyView().render_page(request, pk, status=400, motion_form=form)
-        _act(
+        act(
             request,
             lambda: services.agenda_motion_add(
                 assembly=assembly, actor=request.user, **form.cleaned_data
@@ -360,7 +349,7 @@ class StaffItemMajority(StaffRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Unknown majority."))
         else:
-            _act(
+            act(
                 request,
                 lambda: services.agenda_item_majority_set(
                     item=item, actor=request.user, majority=form.cleaned_data["majority"]
@@ -383,7 +372,7 @@ class StaffMotionDelete(StaffRequiredMixin, View):
     def post(self, request, pk, item_pk):
         assembly = selectors.assembly_for_staff(pk=pk)
         item = selectors.item_of(assembly=assembly, pk=item_pk)
-        _act(
+        act(
             request,
             lambda: services.agenda_motion_delete(item=item, actor=request.user),
             _("The motion has been removed from the agenda."),

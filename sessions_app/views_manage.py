@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ensie_portal.accounts.permissions import is_organiser
+from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 
 from . import selectors, services
@@ -49,13 +50,8 @@ def _form_page(request, form, title: str, back_url: str):
 
 
 def _act(request, session, action, success: str):
-    """Run one service call; its domain error becomes a message."""
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    """Run one service call, then back to the session's page."""
+    act(request, action, success)
     return redirect(_manage_url(session))
 
 

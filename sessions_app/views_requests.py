@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 
 from . import bulk, requests, selectors
@@ -48,12 +49,7 @@ def request_list(request):
 
 
 def _decide(request, action, success: str):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    act(request, action, success)
     return redirect(_queue_url(request))
 
 
