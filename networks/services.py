@@ -70,26 +70,34 @@ def is_representative(actor, application) -> bool:
 # --- Conditions on the application ----------------------------------------------------------
 
 
+# The fields of the reasoned request that the applicant fills in (files aside).
+REQUEST_FIELDS = [
+    "legal_name",
+    "legal_form",
+    "registration_number",
+    "head_office_address",
+    "head_office_country",
+    "date_founded",
+    "wise_count",
+    "sectors",
+    "regions_covered",
+    "representatives_info",
+    "website",
+    "adheres_to_statutes",
+    "adheres_to_declaration",
+    "adheres_to_internal_rules",
+    "assembly",
+]
+
+
 def request_missing_fields(application: Application) -> list[str]:
     """The parts of the reasoned request still to be given (field names)."""
-    required = [
-        "legal_name",
-        "legal_form",
-        "registration_number",
-        "head_office_address",
-        "head_office_country",
-        "date_founded",
-        "wise_count",
-        "sectors",
-        "regions_covered",
-        "representatives_info",
-        "motivation_letter",
-        "statutes",
-        "adheres_to_statutes",
-        "adheres_to_declaration",
-        "adheres_to_internal_rules",
-        "assembly",
-    ]
+    required = []
+    for name in REQUEST_FIELDS:
+        if name == "website":  # optional; the two files follow the identity sheet
+            required += ["motivation_letter", "statutes"]
+        else:
+            required.append(name)
     return [name for name in required if getattr(application, name) in (None, "", False)]
 
 
@@ -454,24 +462,6 @@ def application_meeting_held(*, application: Application, actor: User, notes: st
 
 
 # --- Step 3: the reasoned request -----------------------------------------------------------
-
-REQUEST_FIELDS = [
-    "legal_name",
-    "legal_form",
-    "registration_number",
-    "head_office_address",
-    "head_office_country",
-    "date_founded",
-    "wise_count",
-    "sectors",
-    "regions_covered",
-    "representatives_info",
-    "website",
-    "adheres_to_statutes",
-    "adheres_to_declaration",
-    "adheres_to_internal_rules",
-    "assembly",
-]
 
 
 def application_request_save(
