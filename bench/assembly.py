@@ -15,7 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import setup_test_environment
+
+from bench.pages import time_get
 
 NETWORKS = 200
 THREADS = 16
@@ -97,18 +99,6 @@ def _cast_all(item, voters):
     return durations, time.perf_counter() - start
 
 
-def _time(client, path):
-    durations = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(path)
-        durations.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    return statistics.median(durations), max(durations), len(queries)
-
-
 def main():
     from django.conf import settings
 
@@ -144,7 +134,7 @@ def main():
             (member, f"/assemblies/{assembly.pk}/"),
             (chair, f"/assemblies/{assembly.pk}/record.csv"),
         ):
-            median, worst, queries = _time(client, path)
+            median, worst, queries = time_get(client, path, runs=RUNS)
             print(f"| `{path}` median / max ms, queries | {median:.1f} / {worst:.1f}, {queries} |")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

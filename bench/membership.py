@@ -5,12 +5,11 @@ Creates a throwaway test database with 400 member networks in 30 countries, a fe
 and counts its queries.
 """
 
-import statistics
-import time
-
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import setup_test_environment
+
+from bench.pages import time_get
 
 COUNTRIES = (
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO CH GB"
@@ -58,18 +57,6 @@ def _populate():
     return board
 
 
-def _time(client, path):
-    durations = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(path)
-        durations.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)
-    return statistics.median(durations), max(durations), len(queries)
-
-
 def main():
     from django.conf import settings
 
@@ -91,7 +78,7 @@ def main():
         print("| page | median ms | max ms | queries |")
         print("|---|---|---|---|")
         for client, path in pages:
-            median, worst, queries = _time(client, path)
+            median, worst, queries = time_get(client, path, runs=RUNS)
             print(f"| `{path}` | {median:.1f} | {worst:.1f} | {queries} |")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
