@@ -7,6 +7,7 @@ in-process, except the integration tests that start a real worker.
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from ensie_portal.celery import app as celery_app
 from tests.factories import UserFactory
@@ -18,6 +19,20 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A French request leaves French active in the thread; each test starts in English, so the
+    URLs it reverses are the English ones whatever ran before."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Many users per test; a fast hasher keeps the suite quick (no test here is about hashing)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
