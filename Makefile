@@ -35,12 +35,16 @@ setup-test: setup
 services:
 	@bash .ci/services
 
+# `make run`: debug on, the demo two-factor code, links in emails pointing at this server.
+RUN_ENV := DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+RUN_ENV += MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456}
+
 run: setup
-	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py migrate --noinput
-	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo ""
 	@echo "Serving the ENSIE portal on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 MFA_TOTP_INSECURE_BYPASS_CODE=$${MFA_TOTP_INSECURE_BYPASS_CODE:-123456} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -26,8 +26,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"The portal: {settings.SITE_URL}/  (French: {settings.SITE_URL}/fr/)")
         self.stdout.write("Demo logins (one per role):")
+        role_width = max((len(role) for role, _email, _password in logins), default=0)
         for role, email, password in logins:
-            self.stdout.write(f"  {role:<40} {email:<34} {password}")
+            self.stdout.write(f"  {role:<{role_width}}  {email:<34} {password}")
         if settings.MFA_TOTP_INSECURE_BYPASS_CODE:
             self.stdout.write(
                 f"  Two-factor code for the demo staff and Board accounts: "
