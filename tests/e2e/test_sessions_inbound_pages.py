@@ -9,6 +9,7 @@ from tests import mail_samples as samples
 from tests.e2e.conftest import assert_accessible, login
 from tests.e2e.test_sessions_pages import check
 from tests.factories import TEST_PASSWORD, make_organiser
+from tests.sessions_app.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,3 +45,26 @@ def test_the_request_queue_and_the_registration_pages_are_accessible(
     session.page.click("button[value=import]")
     assert session.page.locator("progress").count() == 1
     assert_accessible(session)
+
+
+def test_the_import_shows_its_progress_while_it_runs(open_page):
+    organiser = make_organiser()
+    seminar = SessionFactory(organisers=[organiser])
+    session = open_page(javascript=True)
+    login(session, organiser.email, TEST_PASSWORD)
+    session.goto(f"/sessions/manage/{seminar.pk}/registrants/import/")
+    page = session.page
+    page.fill("textarea[name=lines]", "Ana <ana@example.es>\nbo@example.se")
+    page.click("button[value=preview]")
+    assert page.locator("[data-progress-status]").is_hidden()
+    # Remember, across the navigation, what the page showed once the import was sent.
+    page.evaluate(
+        """document.addEventListener("submit", () => {
+            const status = document.querySelector("[data-progress-status]");
+            sessionStorage.setItem("shown", status.hidden ? "" : status.innerText);
+        })"""
+    )
+    page.click("button[value=import]")
+    page.locator("h1", has_text="Import done").wait_for()
+    assert "Importing 2 people" in page.evaluate("sessionStorage.getItem('shown')")
+    assert seminar.registrations.count() == 2
