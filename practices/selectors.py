@@ -282,7 +282,8 @@ def _compute_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
 # query, years): each row carries whether it passes each facet filter, and the options of a
 # facet are counted over the rows passing all the other facet filters (FILTER clauses). Three
 # grouping sets in one scan: (country, type, language), the sector-id arrays, the theme-id
-# arrays; the few distinct arrays are split into their terms afterwards, in Python.
+# arrays; the few distinct arrays are split into their terms afterwards, in Python. A row that
+# fails two facet filters counts nowhere: it is dropped before the (costly) grouping.
 FACET_COUNTS_SQL = """
 SELECT GROUPING(s_ids, t_ids), country, type, language, s_ids, t_ids,
        count(*) FILTER (WHERE m_country AND m_sector AND m_theme AND m_type AND m_language),
@@ -297,6 +298,8 @@ FROM (
            {type} AS m_type, {language} AS m_language
     FROM ({base}) b
 ) p
+WHERE (NOT m_country)::int + (NOT m_sector)::int + (NOT m_theme)::int + (NOT m_type)::int
+      + (NOT m_language)::int <= 1
 GROUP BY GROUPING SETS ((country, type, language), (s_ids), (t_ids))
 """
 # GROUPING(s_ids, t_ids) of each grouping set.
