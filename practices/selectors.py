@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.http import Http404, QueryDict
 from django.utils.html import escape
@@ -109,27 +109,44 @@ def _search_text(filterset: PracticeFilter) -> str:
     return (filterset.data.get("q") or "").strip()
 
 
-def practice_sorted(
-    *, queryset: QuerySet, query: str, sort: str, total: int | None = None
-) -> QuerySet:
+def practice_sorted(*, queryset: QuerySet, query: str, sort: str) -> QuerySet:
     """Order the filtered practices; with a query on PostgreSQL, by relevance (ranked).
 
     The rank reads the small title-and-summary vector (``rank_vector``), not the whole text.
-    When more than ``RANK_CANDIDATES`` practices match (``total``), only the newest
-    ``RANK_CANDIDATES`` of them are ranked and come first, by relevance; the older matches
-    follow, newest first. A broad query then costs a bounded number of ranks, not one per match.
     """
     if sort == "relevance" and query and settings.IS_POSTGRES:
         rank = SearchRank(F("rank_vector"), search_query(query))
-        if total is not None and total > RANK_CANDIDATES:
-            newest = queryset.order_by("-published_at", "-pk").values("pk")[:RANK_CANDIDATES]
-            rank = Case(When(pk__in=newest, then=rank), default=Value(0.0))
         return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
     if sort == "title":
         return queryset.order_by("title", "pk")
     if sort == "year":
         return queryset.order_by(F("year").desc(nulls_last=True), "-published_at", "-pk")
     return queryset.order_by("-published_at", "-pk")
+
+
+def practice_broad_page_keys(*, queryset: QuerySet, query: str, start: int) -> list[int]:
+    """One page of a query matching more than ``RANK_CANDIDATES`` practices, by relevance.
+
+    Runs inside ``text_index_first`` (PostgreSQL only).
+
+    Only the newest ``RANK_CANDIDATES`` matches are ranked, and come first; the older ones
+    follow, newest first. A broad query then costs a bounded number of ranks, not one per
+    match, and a page reads at most ``RANK_CANDIDATES`` rows, not every match.
+    """
+    newest = queryset.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    end = start + PAGE_SIZE
+    if start >= RANK_CANDIDATES:
+        # Deep in the matches: walking the newest-first index would test (and read from TOAST)
+        # every vector it skips; the GIN bitmap and a sort of the matches' dates cost less.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        return list(newest[start:end])
+    candidates = Practice.objects.filter(pk__in=newest[:RANK_CANDIDATES])
+    ranked = practice_sorted(queryset=candidates, query=query, sort="relevance")
+    pks = list(ranked.values_list("pk", flat=True)[start:end])
+    if end > RANK_CANDIDATES:  # a page across the boundary (PAGE_SIZE not dividing it)
+        pks += list(newest[RANK_CANDIDATES:end])
+    return pks
 
 
 def practice_page_rows(*, pks: list[int], query: str) -> list[Practice]:
@@ -210,13 +227,18 @@ def practice_catalogue(*, params: QueryDict) -> Catalogue:
         sort = "relevance" if query else "newest"
     with text_index_first(query):
         counts = practice_counts(params=params, filterset=filterset)
-        ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort, total=counts.total)
+        ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
         # Paginate the primary keys only (an index-only walk, even deep into the results),
         # then read the 20 rows of the page: a deep page never reads the rows it skips.
         paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
         paginator.count = counts.total  # known already: no second COUNT query
         page = paginator.get_page(params.get("page"))
-        pks = list(page.object_list)
+        broad = sort == "relevance" and counts.total > RANK_CANDIDATES
+        if broad and settings.IS_POSTGRES:
+            start = (page.number - 1) * PAGE_SIZE
+            pks = practice_broad_page_keys(queryset=filterset.qs, query=query, start=start)
+        else:
+            pks = list(page.object_list)
     page.object_list = practice_page_rows(pks=pks, query=query)
     facets = practice_facets(counts=counts, filterset=filterset)
     chips = practice_chips(params=params)

@@ -139,3 +139,10 @@ def test_a_broad_query_ranks_the_newest_matches_and_lists_the_older_ones_newest_
     response = client.get(LIST, {"q": "repair"})
     assert response.context["catalogue"].total == 4
     assert found(client, "repair") == ["Repair café", "Garden", "Canteen", "Repair network"]
+    # Page by page: the ranked candidates, then the older matches (a deep page).
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    pages = [client.get(LIST, {"q": "repair", "page": n}).context["catalogue"] for n in (1, 2)]
+    assert [[p.title for p in c.page.object_list] for c in pages] == [
+        ["Repair café", "Garden"],
+        ["Canteen", "Repair network"],
+    ]
