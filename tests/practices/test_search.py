@@ -118,7 +118,7 @@ def test_without_postgresql_the_search_is_a_simple_case_insensitive_match(
 
 
 def test_a_broad_query_ranks_the_newest_matches_and_lists_the_older_ones_newest_first(
-    client, monkeypatch
+    client, monkeypatch, django_assert_max_num_queries
 ):
     from practices import selectors
 
@@ -141,6 +141,8 @@ def test_a_broad_query_ranks_the_newest_matches_and_lists_the_older_ones_newest_
     assert found(client, "repair") == ["Repair café", "Garden", "Canteen", "Repair network"]
     # Page by page: the ranked candidates, then the older matches (a deep page).
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    with django_assert_max_num_queries(8):  # counts computed, deep page
+        client.get(LIST, {"q": "repair", "page": 2, "year_min": 2000})
     pages = [client.get(LIST, {"q": "repair", "page": n}).context["catalogue"] for n in (1, 2)]
     assert [[p.title for p in c.page.object_list] for c in pages] == [
         ["Repair café", "Garden"],
