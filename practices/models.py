@@ -122,6 +122,8 @@ class Practice(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Kept up to date by a PostgreSQL trigger (migration 0002) and GIN-indexed there.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary only, for ranking (kept by a trigger, migration 0004).
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
 

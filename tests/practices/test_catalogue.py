@@ -303,3 +303,21 @@ def test_counts_are_cached_until_a_practice_is_published(
     response = client.get(LIST)
     assert response.context["catalogue"].total == 6
     assert facet(response, "country")["FI"] == (2, False)
+
+
+def test_facet_counts_follow_terms_added_removed_and_deleted(client, catalogue):
+    from django.core.cache import cache
+
+    repair_shop, canteen, _cafe, _report, finnish = catalogue
+    recycling = repair_shop.sectors.get()
+    canteen.sectors.add(recycling)
+    assert facet(client.get(LIST), "sector")["recycling"] == (4, False)
+    cache.clear()  # changes outside the services do not refresh cached counts
+    repair_shop.sectors.remove(recycling)
+    finnish.sectors.clear()
+    assert facet(client.get(LIST), "sector")["recycling"] == (2, False)
+    cache.clear()
+    canteen.themes.get().delete()  # the "youth" theme: the practices lose it
+    response = client.get(f"{LIST}?sector=recycling")
+    assert facet(response, "theme") == {"disability": (1, False)}
+    assert facet(response, "country") == {"BE": (1, False), "FR": (1, False)}

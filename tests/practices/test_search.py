@@ -1,5 +1,7 @@
 """Full-text search on PostgreSQL: stemming in French and English, accents, rank, highlight."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 
@@ -113,3 +115,36 @@ def test_without_postgresql_the_search_is_a_simple_case_insensitive_match(
     settings.IS_POSTGRES = False
     assert found(client, "OBSERVATOIRE") == ["Observatoire"]
     assert found(client, "masks") == ["Masks workshop"]
+
+
+def test_a_broad_query_ranks_the_newest_matches_and_lists_the_older_ones_newest_first(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    from practices import selectors
+
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 2)
+    for day, (title, body) in enumerate(
+        [
+            ("Repair network", ""),  # the oldest: not among the ranked candidates
+            ("Canteen", "A repair corner."),
+            ("Repair café", ""),
+            ("Garden", "Tools repair."),  # the newest
+        ],
+        start=1,
+    ):
+        published = datetime(2024, 1, day, tzinfo=UTC)
+        PracticeFactory(
+            title=title, summary="Social enterprise.", body=body, published_at=published
+        )
+    response = client.get(LIST, {"q": "repair"})
+    assert response.context["catalogue"].total == 4
+    assert found(client, "repair") == ["Repair café", "Garden", "Canteen", "Repair network"]
+    # Page by page: the ranked candidates, then the older matches (a deep page).
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    with django_assert_max_num_queries(8):  # counts computed, deep page
+        client.get(LIST, {"q": "repair", "page": 2, "year_min": 2000})
+    pages = [client.get(LIST, {"q": "repair", "page": n}).context["catalogue"] for n in (1, 2)]
+    assert [[p.title for p in c.page.object_list] for c in pages] == [
+        ["Repair café", "Garden"],
+        ["Canteen", "Repair network"],
+    ]
