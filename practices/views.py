@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
+from ensie_portal.core.spreadsheet import csv_cell
 
 from . import selectors, services
 from .forms import PracticeForm, ReturnForm
@@ -164,7 +165,7 @@ def export_csv(request):
             record = _export_record(request, row)
             record["sectors"] = ";".join(record["sectors"])
             record["themes"] = ";".join(record["themes"])
-            yield writer.writerow(["" if v is None else v for v in record.values()])
+            yield writer.writerow([csv_cell(value) for value in record.values()])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ensie-practices.csv"'
