@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -117,6 +118,9 @@ class PracticeFeed(Feed):
     def item_author_name(self, item):
         return item.organisation
 
+
+# Rows per page of the contributor's and the editors' lists.
+MY_PAGE_SIZE = 25
 
 EXPORT_COLUMNS = [
     "title",
@@ -257,11 +261,13 @@ def practice_submit(request, slug):
 @login_required
 @require_GET
 def practice_mine(request):
+    page = _page(request, selectors.practice_submissions(user=request.user))
     return render(
         request,
         "practices/practice_mine.html",
         {
-            "practices": selectors.practice_submissions(user=request.user),
+            "practices": page.object_list,
+            "page_obj": page,
             "can_contribute": can_contribute(request.user),
         },
     )
@@ -270,11 +276,16 @@ def practice_mine(request):
 @editor_required
 @require_GET
 def moderation_queue(request):
+    page = _page(request, selectors.practice_moderation_queue())
     return render(
         request,
         "practices/moderation_queue.html",
-        {"practices": selectors.practice_moderation_queue()},
+        {"practices": page.object_list, "page_obj": page},
     )
+
+
+def _page(request, queryset):
+    return Paginator(queryset, MY_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @editor_required
