@@ -512,6 +512,13 @@ class AgendaPlace(StaffAction):
 class AgendaRemove(StaffAction):
     success_message = gettext_lazy("The application has been taken off the agenda.")
 
+    def get(self, request, pk):
+        """Ask first: the applicant is told by email and the assembly's agenda changes."""
+        application = selectors.board_application_get(pk=pk)
+        if application.status != S.ON_AGENDA:
+            return redirect("networks:board_application", pk=pk)
+        return render(request, "networks/agenda_remove.html", {"application": application})
+
     def act(self, application, actor, data):
         services.application_agenda_remove(application=application, actor=actor)
 
