@@ -179,6 +179,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ENSIE] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "ensie_portal.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_FORMS = {"signup": "ensie_portal.accounts.forms.PortalSignupForm"}
+# Behind a reverse proxy every request comes from the proxy: the client's address, for the rate
+# limits of allauth and of the portal's public forms, is then read from X-Forwarded-For, trusting
+# this many proxies (0: REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

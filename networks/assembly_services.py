@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
@@ -358,9 +359,9 @@ def attendance_check_in(*, assembly: GeneralAssembly, network: Network, actor: U
 # --- Votes ----------------------------------------------------------------------------------
 
 REFUSALS = {
-    "not_member": _("Only member networks vote."),
-    "absent": _("Your network is not recorded as present: check in first."),
-    "unpaid": _(
+    "not_member": gettext_lazy("Only member networks vote."),
+    "absent": gettext_lazy("Your network is not recorded as present: check in first."),
+    "unpaid": gettext_lazy(
         "Only members that have paid their annual fee vote (Art. 15); the fee of your network "
         "for this year is not recorded as paid."
     ),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ensie_portal.accounts.permissions import StaffRequiredMixin
 from ensie_portal.core.actions import act
+from ensie_portal.core.spreadsheet import csv_cell
 
 from . import assembly_selectors as selectors
 from . import assembly_services as services
@@ -209,12 +210,6 @@ def chair_vote_close(request, assembly, item_pk):
 # --- The record (CSV) -----------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def assembly_record_csv(request, pk):
@@ -228,7 +223,7 @@ def assembly_record_csv(request, pk):
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     rows = selectors.assembly_record_rows(assembly=assembly)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
+    writer.writerows([[csv_cell(value) for value in row] for row in rows])
     return response
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
@@ -200,11 +201,11 @@ def application_detail(request, pk):
 
 # Steps the applicant sees, in order, with the states at which each one is done.
 STEP_DONE_FROM = [
-    (_("Interest expressed"), S.INTEREST),
-    (_("Institutional meeting"), S.MEETING_HELD),
-    (_("Reasoned request"), S.REQUEST_SUBMITTED),
-    (_("Board check"), S.ELIGIBLE),
-    (_("General Assembly"), S.ADMITTED),
+    (gettext_lazy("Interest expressed"), S.INTEREST),
+    (gettext_lazy("Institutional meeting"), S.MEETING_HELD),
+    (gettext_lazy("Reasoned request"), S.REQUEST_SUBMITTED),
+    (gettext_lazy("Board check"), S.ELIGIBLE),
+    (gettext_lazy("General Assembly"), S.ADMITTED),
 ]
 STATE_ORDER = [
     S.INTEREST,
@@ -428,7 +429,7 @@ class StaffAction(StaffRequiredMixin, BoardAction):
 
 
 class ReviewStart(BoardAction):
-    success_message = _("The review has started.")
+    success_message = gettext_lazy("The review has started.")
 
     def act(self, application, actor, data):
         services.application_review_start(application=application, actor=actor)
@@ -436,7 +437,7 @@ class ReviewStart(BoardAction):
 
 class CriteriaRecord(BoardAction):
     form_name = "criteria_form"
-    success_message = _("The findings have been saved.")
+    success_message = gettext_lazy("The findings have been saved.")
 
     def post(self, request, pk):
         application = get_object_or_404(Application, pk=pk)
@@ -456,7 +457,7 @@ class CriteriaRecord(BoardAction):
 class Decide(BoardAction):
     form_class = DecisionForm
     form_name = "decision_form"
-    success_message = _("The decision has been recorded and the applicant told.")
+    success_message = gettext_lazy("The decision has been recorded and the applicant told.")
 
     def act(self, application, actor, data):
         services.application_board_decide(application=application, actor=actor, **data)
@@ -465,7 +466,7 @@ class Decide(BoardAction):
 class NoteAdd(BoardAction):
     form_class = BoardNoteForm
     form_name = "note_form"
-    success_message = _("The note has been added.")
+    success_message = gettext_lazy("The note has been added.")
 
     def act(self, application, actor, data):
         services.board_note_add(application=application, actor=actor, text=data["text"])
@@ -474,7 +475,7 @@ class NoteAdd(BoardAction):
 class MeetingSchedule(StaffAction):
     form_class = MeetingForm
     form_name = "meeting_form"
-    success_message = _("The meeting is set and the applicant invited.")
+    success_message = gettext_lazy("The meeting is set and the applicant invited.")
 
     def act(self, application, actor, data):
         services.application_meeting_schedule(
@@ -489,7 +490,7 @@ class MeetingSchedule(StaffAction):
 class MeetingHeld(StaffAction):
     form_class = MeetingHeldForm
     form_name = "meeting_held_form"
-    success_message = _("The meeting is recorded as held.")
+    success_message = gettext_lazy("The meeting is recorded as held.")
 
     def act(self, application, actor, data):
         services.application_meeting_held(application=application, actor=actor, notes=data["notes"])
@@ -498,7 +499,9 @@ class MeetingHeld(StaffAction):
 class AgendaPlace(StaffAction):
     form_class = AgendaForm
     form_name = "agenda_form"
-    success_message = _("The application is on the assembly's agenda and the applicant told.")
+    success_message = gettext_lazy(
+        "The application is on the assembly's agenda and the applicant told."
+    )
 
     def act(self, application, actor, data):
         services.application_agenda_place(
@@ -507,7 +510,14 @@ class AgendaPlace(StaffAction):
 
 
 class AgendaRemove(StaffAction):
-    success_message = _("The application has been taken off the agenda.")
+    success_message = gettext_lazy("The application has been taken off the agenda.")
+
+    def get(self, request, pk):
+        """Ask first: the applicant is told by email and the assembly's agenda changes."""
+        application = selectors.board_application_get(pk=pk)
+        if application.status != S.ON_AGENDA:
+            return redirect("networks:board_application", pk=pk)
+        return render(request, "networks/agenda_remove.html", {"application": application})
 
     def act(self, application, actor, data):
         services.application_agenda_remove(application=application, actor=actor)

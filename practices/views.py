@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
+from ensie_portal.core.spreadsheet import csv_cell
 
 from . import selectors, services
 from .forms import PracticeForm, ReturnForm
@@ -117,6 +119,9 @@ class PracticeFeed(Feed):
         return item.organisation
 
 
+# Rows per page of the contributor's and the editors' lists.
+MY_PAGE_SIZE = 25
+
 EXPORT_COLUMNS = [
     "title",
     "url",
@@ -164,7 +169,7 @@ def export_csv(request):
             record = _export_record(request, row)
             record["sectors"] = ";".join(record["sectors"])
             record["themes"] = ";".join(record["themes"])
-            yield writer.writerow(["" if v is None else v for v in record.values()])
+            yield writer.writerow([csv_cell(value) for value in record.values()])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ensie-practices.csv"'
@@ -256,11 +261,13 @@ def practice_submit(request, slug):
 @login_required
 @require_GET
 def practice_mine(request):
+    page = _page(request, selectors.practice_submissions(user=request.user))
     return render(
         request,
         "practices/practice_mine.html",
         {
-            "practices": selectors.practice_submissions(user=request.user),
+            "practices": page.object_list,
+            "page_obj": page,
             "can_contribute": can_contribute(request.user),
         },
     )
@@ -269,11 +276,16 @@ def practice_mine(request):
 @editor_required
 @require_GET
 def moderation_queue(request):
+    page = _page(request, selectors.practice_moderation_queue())
     return render(
         request,
         "practices/moderation_queue.html",
-        {"practices": selectors.practice_moderation_queue()},
+        {"practices": page.object_list, "page_obj": page},
     )
+
+
+def _page(request, queryset):
+    return Paginator(queryset, MY_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @editor_required

@@ -3,7 +3,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from ensie_portal.accounts.models import Roles, User
 
@@ -19,13 +18,16 @@ def _privacy_label():
     )
 
 
+def _country_choices():
+    """Country names in the language of the page, sorted in it: read at each form, not once."""
+    return [("", "—"), *countries]
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your email address"))
     organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "—"), *countries], required=False
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
     question = forms.CharField(
         label=_("A question for the speakers (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -135,9 +137,7 @@ class AttendeeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email address"))
     organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
-    country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", "—"), *countries], required=False
-    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
     language = forms.ChoiceField(label=_("Language of the emails"), choices=LANGUAGE_CHOICES)
     mode = forms.ChoiceField(
         label=_("Confirmation"), choices=VOUCH_CHOICES, initial="confirm", widget=forms.RadioSelect

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ensie_portal.accounts.permissions import is_organiser
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.spreadsheet import csv_cell
 
 from . import selectors, services
 from .forms import CancelSessionForm, LinkForm, SessionForm, SpeakerForm
@@ -230,11 +231,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in what registrants typed."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 @require_GET
 @organiser_required
 def registrants_csv(request, pk):
@@ -249,9 +245,9 @@ def registrants_csv(request, pk):
     for registration in queryset:
         writer.writerow(
             [
-                _csv_safe(registration.name),
-                registration.email,
-                _csv_safe(registration.organisation),
+                csv_cell(registration.name),
+                csv_cell(registration.email),
+                csv_cell(registration.organisation),
                 registration.country.code,
                 registration.language,
                 registration.status,
@@ -259,7 +255,7 @@ def registrants_csv(request, pk):
                 registration.created_at.isoformat(),
                 registration.confirmed_at.isoformat() if registration.confirmed_at else "",
                 "yes" if registration.attended else "no",
-                _csv_safe(registration.question),
+                csv_cell(registration.question),
             ]
         )
     return response

@@ -4,11 +4,19 @@ if not ratelimit_hit(f"session-register:{client_ip(request)}", limit=10, period=
     form.add_error(None, _("Too many attempts. Please try again later."))
 """
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address as allauth's own rate limits see it: the X-Forwarded-For entry set by
+    the last trusted proxy (``TRUSTED_PROXY_COUNT``), else REMOTE_ADDR. Without this, behind a
+    proxy every visitor would share one counter."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):  # no address, or fewer hops than proxies
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def ratelimit_hit(key: str, *, limit: int, period: int) -> bool:

@@ -39,10 +39,13 @@ def test_the_request_queue_and_the_registration_pages_are_accessible(
     session.goto(f"/sessions/manage/{seminar.pk}/registrants/import/")
     session.page.fill("textarea[name=lines]", "Ana <ana@example.es>\nnot an address\nbo@example.se")
     session.page.click("button[value=preview]")
+    # The preview answers the POST at the same address: wait for its table, not for a new URL.
+    session.page.wait_for_selector("tr.bulk-invalid")
     assert session.page.locator("h1").count() == 1
     assert session.page.locator("tr.bulk-invalid").count() == 1
     assert_accessible(session)
     session.page.click("button[value=import]")
+    session.page.wait_for_url("**/registrants/import/result/")
     assert session.page.locator("progress").count() == 1
     assert_accessible(session)
 

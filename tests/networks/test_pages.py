@@ -486,3 +486,23 @@ def test_interest_form_is_prefilled_for_a_signed_in_user(client):
     page = client.get(reverse("networks:interest")).content.decode()
     assert 'value="known@example.org"' in page
     assert 'value="Known Person"' in page
+
+
+def test_taking_an_application_off_the_agenda_asks_for_confirmation_first(client):
+    assembly = GeneralAssemblyFactory(date=timezone.localdate() + datetime.timedelta(days=60))
+    application = ApplicationFactory(status=S.ON_AGENDA, representative=UserFactory())
+    fill_request(application, assembly=assembly)
+    application.assembly = assembly
+    application.save()
+    client.force_login(make_staff())
+    url = reverse("networks:board_agenda_remove", args=[application.pk])
+    board_page = client.get(reverse("networks:board_application", args=[application.pk]))
+    assert f'href="{url}"' in board_page.content.decode()
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Yes, take it off the agenda" in confirm.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.ON_AGENDA
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == S.ELIGIBLE

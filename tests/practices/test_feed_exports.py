@@ -108,3 +108,12 @@ def test_the_feed_lists_the_newest_first_and_links_back_to_the_filtered_list(cli
     assert link.endswith("/practices/?country=BE")
     titles = [e.find(f"{ATOM}title").text for e in root.iter(f"{ATOM}entry")]
     assert titles == ["Belgian other", "Belgian, textile; “quoted”"]
+
+
+def test_the_csv_export_never_starts_a_cell_with_a_formula(client):
+    PracticeFactory(title='=HYPERLINK("http://evil.example","Open")', organisation="@SUM(A1)")
+    rows = list(
+        csv.DictReader(io.StringIO(body(client.get("/practices/export.csv")).lstrip("\ufeff")))
+    )
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","Open")'
+    assert rows[0]["organisation"] == "'@SUM(A1)"

@@ -350,3 +350,13 @@ def test_the_admin_never_shows_the_participation_link(client_for):
     assert response.status_code == 200
     assert session.title in response.content.decode()
     assert b"admin-secret" not in response.content
+
+
+def test_the_csv_export_defuses_a_formula_hidden_in_an_email_address(
+    client_for, session, organiser
+):
+    # "=" and "+" are valid in the local part of an address, so the form accepts it.
+    RegistrationFactory(session=session, email="=1+cmd@example.org")
+    response = client_for(organiser).get(url("registrants_csv", session.pk))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["email"] == "'=1+cmd@example.org"

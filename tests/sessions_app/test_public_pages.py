@@ -224,3 +224,21 @@ def test_the_calendar_feed_lists_upcoming_visible_sessions_only(client):
     SessionFactory(title="Hidden draft", status="draft")
     calendar = icalendar.Calendar.from_ical(client.get(reverse("sessions_app:calendar")).content)
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == [upcoming.title]
+
+
+def test_the_country_list_is_in_the_page_language(client):
+    # The form class is loaded (in English) before the French request, as in a running server.
+    from sessions_app.forms import RegistrationForm
+
+    assert RegistrationForm
+    session = SessionFactory()
+    english = client.get(reverse("sessions_app:detail", args=[session.slug])).content.decode()
+    french = client.get(f"/fr{reverse('sessions_app:detail', args=[session.slug])}")
+    assert '<option value="DE">Germany</option>' in english
+    assert '<option value="DE">Allemagne</option>' in french.content.decode()
+
+
+def test_a_registration_keeps_the_chosen_country(client):
+    session = SessionFactory()
+    client.post(reverse("sessions_app:register", args=[session.slug]), FORM)
+    assert Registration.objects.get().country == "BE"
