@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .storage import private_storage
+from ensie_portal.core.storage import private_storage
 
 
 class Network(models.Model):

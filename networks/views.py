@@ -4,13 +4,11 @@ Applicant pages are scoped to the user's own networks (anyone else gets a 404). 
 pages are privileged (two-factor required) and each action is one service call.
 """
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET
 from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import client_ip, ratelimit_hit
+from ensie_portal.core.storage import stream_file
 from ensie_portal.core.workflow import allowed_targets, audit_trail
 
 from . import selectors, services
@@ -140,7 +139,7 @@ def _documents_by_kind(documents):
 @require_GET
 def join_document(request, pk, name):
     document = get_object_or_404(JoinDocument, pk=pk, is_published=True)
-    return _stream(document.file, filename=document.file.name.rsplit("/", 1)[-1])
+    return stream_file(document.file, filename=document.file.name.rsplit("/", 1)[-1])
 
 
 def interest(request):
@@ -316,23 +315,10 @@ def application_file(request, pk, kind):
     field = getattr(application, FILE_FIELDS[kind])
     if not field:
         raise Http404
-    return _stream(field, filename=f"{application.network.slug}-{kind}.pdf")
+    return stream_file(field, filename=f"{application.network.slug}-{kind}.pdf")
 
 
 application_file.requires_two_factor = True
-
-
-def _stream(field, *, filename):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=filename)
-    response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The Board and the secretariat ----------------------------------------------------------

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
 import networks.models
-import networks.storage
+import ensie_portal.core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,8 +55,8 @@ class Migration(migrations.Migration):
                 ('regions_covered', models.TextField(blank=True, verbose_name='countries or regions covered')),
                 ('representatives_info', models.TextField(blank=True, verbose_name='representatives')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('motivation_letter', models.FileField(blank=True, storage=networks.storage.private_storage, upload_to=networks.models.application_upload_to, verbose_name='motivation letter')),
-                ('statutes', models.FileField(blank=True, storage=networks.storage.private_storage, upload_to=networks.models.application_upload_to, verbose_name='statutes')),
+                ('motivation_letter', models.FileField(blank=True, storage=ensie_portal.core.storage.private_storage, upload_to=networks.models.application_upload_to, verbose_name='motivation letter')),
+                ('statutes', models.FileField(blank=True, storage=ensie_portal.core.storage.private_storage, upload_to=networks.models.application_upload_to, verbose_name='statutes')),
                 ('adheres_to_statutes', models.BooleanField(default=False, verbose_name="adheres to ENSIE's statutes")),
                 ('adheres_to_declaration', models.BooleanField(default=False, verbose_name="adheres to the Network's Declaration of Association")),
                 ('adheres_to_internal_rules', models.BooleanField(default=False, verbose_name='adheres to the internal rules')),

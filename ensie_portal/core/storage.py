@@ -1,11 +1,14 @@
-"""The private storage of uploaded letters and statutes, looked up when used.
+"""Private storage of uploaded files (letters, statutes, attachments), looked up when used.
 
 Model fields keep one storage object for the life of the process; this one forwards every call to
 ``storages["private"]`` as configured at that moment (so a changed setting, e.g. in tests, is
 honoured). Its files have no URL: only a permission-checking view streams them.
 """
 
+import mimetypes
+
 from django.core.files.storage import Storage, storages
+from django.http import FileResponse, Http404
 from django.utils.deconstruct import deconstructible
 
 
@@ -45,3 +48,18 @@ class PrivateStorage(Storage):
 
 def private_storage() -> Storage:
     return PrivateStorage()
+
+
+def stream_file(field, *, filename: str, private: bool = True) -> FileResponse:
+    """A download of ``field`` under ``filename``; 404 when the file is gone. The caller has
+    checked that the user may see it."""
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response
