@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ensie_portal.core.storage import private_storage
+
 
 class TaxonomyTerm(models.Model):
     """A term with an English and a French label, managed by staff in the admin."""
@@ -163,7 +165,8 @@ class Attachment(models.Model):
         Practice, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("practice")
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="practices/%Y/")
+    # Private: a draft's attachment must not be reachable; a view checks who may see it.
+    file = models.FileField(_("file"), upload_to="practices/%Y/", storage=private_storage)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
 
     class Meta:

@@ -14,6 +14,11 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
     path("<slug:slug>/edit/", views.practice_edit, name="edit"),
+    path(
+        "<slug:slug>/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("<slug:slug>/submit/", views.practice_submit, name="submit"),
     path("<slug:slug>/review/", views.practice_review, name="review"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.spreadsheet import csv_cell
+from ensie_portal.core.storage import stream_file
 
 from . import selectors, services
 from .forms import PracticeForm, ReturnForm
@@ -84,6 +85,20 @@ def practice_detail(request, slug):
             "is_owner": practice.submitted_by_id == request.user.pk,
             "can_review": is_editor(request.user) and practice.status == Practice.Status.SUBMITTED,
         },
+    )
+
+
+@require_GET
+def attachment_download(request, slug, pk):
+    """A practice's PDF, to whoever may see the practice (anyone once it is published)."""
+    practice = selectors.practice_visible_to(user=request.user, slug=slug)
+    attachment = next((a for a in practice.attachments.all() if a.pk == pk), None)
+    if attachment is None:
+        raise Http404
+    return stream_file(
+        attachment.file,
+        filename=attachment.title if attachment.title.lower().endswith(".pdf") else f"{slug}.pdf",
+        private=practice.status != Practice.Status.PUBLISHED,
     )
 
 
