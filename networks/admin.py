@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 from ensie_portal.core.errors import DomainError
 
 from .forms import validate_pdf
@@ -53,6 +54,7 @@ class MembershipFeeInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["legal_name", "acronym", "country", "status", "wise_count", "member_since"]
     list_filter = ["status", "country"]
     search_fields = ["legal_name", "acronym", "city"]
@@ -62,6 +64,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 @admin.register(GeneralAssembly)
 class GeneralAssemblyAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["title", "date", "place", "status"]
     list_filter = ["status"]
     search_fields = ["title", "place"]

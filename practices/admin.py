@@ -1,4 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
 from .models import Attachment, Practice, Sector, Theme
 from .services import practice_catalogue_changed
@@ -28,12 +35,25 @@ class TaxonomyTermAdmin(CatalogueChangeMixin, admin.ModelAdmin):
 
 
 class AttachmentInline(admin.TabularInline):
+    """The PDFs are private: no file URL, a link to the permission-checked download instead."""
+
     model = Attachment
     extra = 0
+    fields = ["title", "file", "size", "download"]
+    readonly_fields = ["download"]
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    @admin.display(description=_("download"))
+    def download(self, attachment):
+        if not attachment.pk:
+            return "-"
+        url = reverse("practices:attachment", args=[attachment.practice.slug, attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, attachment.title)
 
 
 @admin.register(Practice)
 class PracticeAdmin(CatalogueChangeMixin, admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["title", "organisation", "country", "type", "year", "status", "published_at"]
     list_filter = ["status", "type", "language", "sectors", "themes"]
     search_fields = ["title", "organisation", "summary"]

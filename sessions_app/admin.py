@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.db import models
+
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
 from .models import InboundRequest, Registration, Session, Speaker
 
@@ -20,7 +21,7 @@ class SessionAdmin(admin.ModelAdmin):
     # The link is secret (never on a page) and changes through the organisers' page, which
     # emails it to the registrants.
     exclude = ["participation_link"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = URLS_ASSUME_HTTPS
     readonly_fields = ["link_version", "anonymised_at"]
 
 

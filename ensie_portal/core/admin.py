@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import AuditEntry, SitePage
+
+# Admin forms read links typed without a scheme as https (Django 6's default; no warning now).
+URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SitePage)
