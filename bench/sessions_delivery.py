@@ -17,7 +17,7 @@ from django.core.mail import get_connection
 from bench.sessions_support import bench_database, counting_smtp_server, session_with_registrants
 from ensie_portal.celery import app as celery_app
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import _build_message
+from ensie_portal.outbox.services import mail_message_build
 from sessions_app.services import session_link_set
 from tests.integration import CeleryWorker
 
@@ -64,7 +64,7 @@ def _plain_loop(mail_ids: list[int]) -> float:
         )
         with connection:
             for row in rows:
-                _build_message(row, connection).send()
+                mail_message_build(row, connection).send()
         _wait_for(handler, len(rows))
         return time.perf_counter() - started
 

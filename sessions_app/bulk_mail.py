@@ -2,21 +2,18 @@
 
 A mail merge: each variant of the message (language, first link or changed link) is rendered
 once with stand-in fields, then each registrant's name and signed cancel token are filled in.
-One insert per batch writes the outbox rows (already marked as sending), and the batch goes out
-over one SMTP connection. A row that fails is handed back to the outbox's own retries; rows
-of a worker lost mid-batch are re-queued by the outbox sweep.
+One insert per batch writes the outbox rows (already marked as sending); the outbox sends them
+over one SMTP connection (``mail_send_claimed``).
 """
 
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
-from django.utils import timezone
 from django.utils.html import escape, urlize
 
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import _build_message, mail_enqueue, mail_render
+from ensie_portal.outbox.services import mail_render
 
 from .mails import link_mail, session_calendar_attachment
 from .models import Registration, Session
@@ -94,40 +91,3 @@ def link_rows(
                 )
             )
     return rows
-
-
-def rows_deliver(*, mail_ids: list[int]) -> int:
-    """Send rows marked as sending over one SMTP connection; returns how many were sent."""
-    rows = list(
-        OutgoingMail.objects.filter(pk__in=mail_ids, status=OutgoingMail.Status.SENDING).order_by(
-            "pk"
-        )
-    )
-    sent, failed = [], {}
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as exc:
-        failed = {row.pk: f"{type(exc).__name__}: {exc}"[:2000] for row in rows}
-        rows = []
-    try:
-        for row in rows:
-            try:
-                _build_message(row, connection).send()
-            except Exception as exc:
-                failed[row.pk] = f"{type(exc).__name__}: {exc}"[:2000]
-            else:
-                sent.append(row.pk)
-    finally:
-        connection.close()
-    now = timezone.now()
-    OutgoingMail.objects.filter(pk__in=sent).update(
-        status=OutgoingMail.Status.SENT, sent_at=now, updated_at=now
-    )
-    for pk, error in failed.items():
-        OutgoingMail.objects.filter(pk=pk).update(
-            status=OutgoingMail.Status.QUEUED, last_error=error, updated_at=now
-        )
-    if failed:
-        mail_enqueue(mail_ids=list(failed))
-    return len(sent)

@@ -1,7 +1,8 @@
 from celery import shared_task
 
+from ensie_portal.outbox.services import mail_send_claimed
+
 from . import services
-from .bulk_mail import rows_deliver
 
 
 @shared_task(name="sessions.send_participation_links")
@@ -23,7 +24,7 @@ def send_participation_link_batch(session_id: int, version: int, registration_id
     mail_ids = services.participation_links_write(
         session_id=session_id, version=version, registration_ids=registration_ids
     )
-    return rows_deliver(mail_ids=mail_ids) if mail_ids else 0
+    return mail_send_claimed(mail_ids=mail_ids) if mail_ids else 0
 
 
 @shared_task(name="sessions.send_reminders")

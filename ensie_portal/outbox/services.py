@@ -138,7 +138,8 @@ def mail_enqueue(*, mail_ids: list[int]) -> None:
     transaction.on_commit(_enqueue)
 
 
-def _build_message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+def mail_message_build(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+    """The email of one outbox row, both bodies and the attachments, ready to send."""
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
@@ -188,7 +189,7 @@ def mail_send(*, mail_id: int, connection=None) -> OutgoingMail | None:
 
     try:
         connection = connection or get_connection()
-        _build_message(mail, connection).send()
+        mail_message_build(mail, connection).send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("Sending outgoing mail %s failed: %s", mail.pk, error)
@@ -226,6 +227,55 @@ def mail_send_many(*, mail_ids: list[int]) -> int:
             except MailDeferred:
                 mail_enqueue(mail_ids=[mail_id])
     return sent
+
+
+def mail_send_claimed(*, mail_ids: list[int]) -> int:
+    """Send rows written straight in ``sending`` (a bulk insert) over one SMTP connection.
+
+    For batches too large for one lock and one update per row: the rows are claimed by their
+    writer, the outcome is written with one update per status. A temporary failure goes back
+    to the queue and :func:`mail_send`'s retries; a permanent one ends ``failed``. Rows of a
+    worker lost mid-batch are re-queued by :func:`outbox_sweep`. Returns how many were sent.
+    """
+    rows = list(
+        OutgoingMail.objects.filter(pk__in=mail_ids, status=OutgoingMail.Status.SENDING).order_by(
+            "pk"
+        )
+    )
+    sent, failed = [], {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:
+        failed = {row.pk: exc for row in rows}
+        rows = []
+    try:
+        for row in rows:
+            try:
+                mail_message_build(row, connection).send()
+            except Exception as exc:
+                failed[row.pk] = exc
+            else:
+                sent.append(row.pk)
+    finally:
+        connection.close()
+    now = timezone.now()
+    OutgoingMail.objects.filter(pk__in=sent).update(
+        status=OutgoingMail.Status.SENT, sent_at=now, updated_at=now
+    )
+    retry = []
+    for pk, exc in failed.items():
+        permanent = _is_permanent(exc)
+        OutgoingMail.objects.filter(pk=pk).update(
+            status=OutgoingMail.Status.FAILED if permanent else OutgoingMail.Status.QUEUED,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            updated_at=now,
+        )
+        if not permanent:
+            retry.append(pk)
+    if retry:
+        mail_enqueue(mail_ids=retry)
+    return len(sent)
 
 
 def outbox_sweep(*, now=None) -> list[int]:

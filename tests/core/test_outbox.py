@@ -14,6 +14,7 @@ from ensie_portal.outbox.services import (
     mail_queue,
     mail_resend,
     mail_send,
+    mail_send_claimed,
     outbox_sweep,
 )
 from ensie_portal.outbox.tasks import send_outgoing_mail
@@ -46,6 +47,12 @@ class FlakyBackend:
 
     def __exit__(self, *exc):
         return False
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
 
     def send_messages(self, messages):
         if FlakyBackend.failures > 0:
@@ -159,6 +166,41 @@ def test_a_permanent_failure_ends_failed_with_the_error(flaky):
     assert row.status == OutgoingMail.Status.FAILED
     assert "No such user" in row.last_error
     assert flaky.sent == []
+
+
+def claimed_notices(count: int) -> list[int]:
+    """Rows as a bulk writer leaves them: already in sending, before the batch goes out."""
+    ids = [queue_notice(key=f"notice:{n}", to=f"reader{n}@example.org").pk for n in range(count)]
+    OutgoingMail.objects.filter(pk__in=ids).update(status=OutgoingMail.Status.SENDING)
+    return ids
+
+
+def test_a_claimed_batch_is_sent_and_a_permanent_failure_in_it_ends_failed(
+    flaky, django_capture_on_commit_callbacks
+):
+    flaky.failures = 1
+    flaky.error = smtplib.SMTPRecipientsRefused({"reader0@example.org": (550, b"No such user")})
+    refused, *others = claimed_notices(3)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert mail_send_claimed(mail_ids=[refused, *others]) == 2
+    assert OutgoingMail.objects.get(pk=refused).status == OutgoingMail.Status.FAILED
+    assert "No such user" in OutgoingMail.objects.get(pk=refused).last_error
+    assert set(OutgoingMail.objects.filter(pk__in=others).values_list("status", flat=True)) == {
+        OutgoingMail.Status.SENT
+    }
+    assert callbacks == []  # nothing to retry
+
+
+def test_a_temporary_failure_in_a_claimed_batch_goes_back_to_the_queue(
+    flaky, django_capture_on_commit_callbacks
+):
+    flaky.failures = 1
+    retried, sent = claimed_notices(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_send_claimed(mail_ids=[retried, sent]) == 1
+    # The outbox's own task retried it (eager in tests): both were delivered in the end.
+    assert {m.to[0] for m in flaky.sent} == {"reader0@example.org", "reader1@example.org"}
+    assert OutgoingMail.objects.get(pk=retried).status == OutgoingMail.Status.SENT
 
 
 def test_retries_stop_after_the_maximum_attempts(flaky, settings):

@@ -229,7 +229,7 @@ def test_the_bulk_link_email_is_exactly_the_one_sent_alone(name, language):
 def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
     settings, django_capture_on_commit_callbacks
 ):
-    from sessions_app.bulk_mail import rows_deliver
+    from ensie_portal.outbox.services import mail_send_claimed
     from sessions_app.services import participation_links_write
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -240,7 +240,7 @@ def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
         session_id=session.pk, version=1, registration_ids=[r.pk for r in registrations]
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert rows_deliver(mail_ids=ids) == 0
+        assert mail_send_claimed(mail_ids=ids) == 0
     statuses = set(OutgoingMail.objects.filter(pk__in=ids).values_list("status", flat=True))
     assert statuses == {OutgoingMail.Status.QUEUED}
     assert len(callbacks) == 1
