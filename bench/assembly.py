@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 
-from bench.pages import time_get
+from bench.support import bench_database, time_get
 
 NETWORKS = 200
 THREADS = 16
@@ -108,8 +108,7 @@ def main():
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database("bench_assembly"):
         assembly, item, voters = _populate()
         durations, wall = _cast_all(item, voters)
         assert Vote.objects.filter(item=item).count() == NETWORKS
@@ -136,5 +135,3 @@ def main():
         ):
             median, worst, queries = time_get(client, path, runs=RUNS)
             print(f"| `{path}` median / max ms, queries | {median:.1f} / {worst:.1f}, {queries} |")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

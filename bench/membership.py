@@ -5,11 +5,10 @@ Creates a throwaway test database with 400 member networks in 30 countries, a fe
 and counts its queries.
 """
 
-from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
 
-from bench.pages import time_get
+from bench.support import bench_database, time_get
 
 COUNTRIES = (
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO CH GB"
@@ -62,8 +61,7 @@ def main():
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database("bench_membership"):
         board = _populate()
         anonymous, signed_in = Client(), Client()
         signed_in.force_login(board)
@@ -80,5 +78,3 @@ def main():
         for client, path in pages:
             median, worst, queries = time_get(client, path, runs=RUNS)
             print(f"| `{path}` | {median:.1f} | {worst:.1f} | {queries} |")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

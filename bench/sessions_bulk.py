@@ -18,7 +18,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from bench.sessions_support import bench_database, session_with_registrants
+from bench.sessions_support import session_with_registrants
+from bench.support import bench_database
 from ensie_portal.celery import app as celery_app
 from ensie_portal.outbox.models import OutgoingMail
 from sessions_app.models import Registration

@@ -14,7 +14,8 @@ import time
 
 from django.core.mail import get_connection
 
-from bench.sessions_support import bench_database, counting_smtp_server, session_with_registrants
+from bench.sessions_support import counting_smtp_server, session_with_registrants
+from bench.support import bench_database
 from ensie_portal.celery import app as celery_app
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_message_build

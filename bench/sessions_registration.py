@@ -21,7 +21,8 @@ from collections import Counter
 
 from django.conf import settings
 
-from bench.sessions_support import bench_database, session_with_registrants
+from bench.sessions_support import session_with_registrants
+from bench.support import bench_database
 from ensie_portal.celery import app as celery_app
 from sessions_app.models import Registration
 from sessions_app.tokens import CONFIRM, registration_token

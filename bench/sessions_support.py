@@ -8,22 +8,9 @@ from datetime import timedelta
 
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.utils import timezone
 
 from tests.integration import free_port
-
-
-@contextlib.contextmanager
-def bench_database(suffix: str):
-    """A fresh, migrated database next to DATABASE_URL's, dropped at the end."""
-    name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{name}_{suffix}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 class CountingHandler:

@@ -1,5 +1,6 @@
-"""Timing a page through the whole URL stack, shared by the page benchmarks."""
+"""What the benchmarks share: a throwaway database, timing a page through the URL stack."""
 
+import contextlib
 import statistics
 import time
 
@@ -18,3 +19,15 @@ def time_get(client, path: str, *, runs: int) -> tuple[float, float, int]:
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return statistics.median(durations), max(durations), len(queries)
+
+
+@contextlib.contextmanager
+def bench_database(suffix: str):
+    """A fresh, migrated database next to DATABASE_URL's, dropped at the end."""
+    name = connection.settings_dict["NAME"]
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{name}_{suffix}"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
