@@ -6,6 +6,7 @@ Markdown; record them in bench/RESULTS.md with the machine and the date.
 
 import importlib
 import os
+import subprocess
 import sys
 
 import django
@@ -27,9 +28,18 @@ def main(argv: list[str]) -> int:
     if not names:
         print("No benchmark is registered yet.")
         return 0
-    for name in names:
-        importlib.import_module(f"bench.{name}").main()
-    return 0
+    if len(names) == 1:
+        importlib.import_module(f"bench.{names[0]}").main()
+        return 0
+    # Each benchmark changes settings and the test environment for itself: one process each.
+    failed = [
+        name
+        for name in names
+        if subprocess.run([sys.executable, "-m", "bench", name], check=False).returncode
+    ]
+    if failed:
+        print(f"Failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
