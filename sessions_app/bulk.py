@@ -30,10 +30,16 @@ from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_render
 from ensie_portal.outbox.tasks import send_outgoing_mails
 
-from .bulk_mail import MERGE_NAME, MERGE_TOKEN, _mergeable
+from .bulk_mail import MERGE_NAME, MERGE_TOKEN, mergeable_name
 from .mails import TEMPLATE, _arguments
 from .models import Registration, Session
-from .services import _check_open, _lock_session, _seats_left, can_manage, registration_request
+from .services import (
+    can_manage,
+    registration_check_open,
+    registration_request,
+    seats_left,
+    session_lock,
+)
 from .tasks import send_participation_links
 from .tokens import CANCEL, CONFIRM, absolute_url, registration_token, signed_url
 
@@ -266,8 +272,8 @@ def bulk_registrations_import(
         raise DomainError(_("You are not allowed to do this."))
     now = now or timezone.now()
     with transaction.atomic():
-        session = _lock_session(session)
-        _check_open(session, now)
+        session = session_lock(session)
+        registration_check_open(session, now)
         lines = bulk_classify(session=session, lines=lines)
         new = [line for line in lines if line.status == NEW]
         cancelled = {
@@ -316,7 +322,7 @@ def bulk_registrations_import(
 
 
 def _create(session, lines, *, actor, vouched, language, now) -> list[Registration]:
-    seats = _seats_left(session) if vouched else None
+    seats = seats_left(session) if vouched else None
     registrations = []
     for line in lines:
         status = Registration.Status.PENDING
@@ -381,7 +387,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
     for (language, kind), members in groups.items():
         merged = _render(session, language=language, kind=kind, registration=None)
         for registration, key in members:
-            if _mergeable(registration.name):
+            if mergeable_name(registration.name):
                 fields = {
                     MERGE_TOKEN: registration_token(registration=registration, purpose=CANCEL),
                     MERGE_CONFIRM: registration_token(registration=registration, purpose=CONFIRM)

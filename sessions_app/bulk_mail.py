@@ -31,7 +31,7 @@ def _fill(template: str, *, name: str, token: str) -> str:
     return template.replace(MERGE_NAME, name).replace(MERGE_TOKEN, token)
 
 
-def _mergeable(name: str) -> bool:
+def mergeable_name(name: str) -> bool:
     """Names that the HTML body would turn into a link cannot be filled in afterwards."""
     return MERGE_NAME not in name and urlize(name) == escape(name)
 
@@ -60,7 +60,7 @@ def link_rows(
         )
         attachments = [a.as_json() for a in arguments["attachments"]]
         for registration in members:
-            if _mergeable(registration.name):
+            if mergeable_name(registration.name):
                 token = registration_token(registration=registration, purpose=CANCEL)
                 subject, text, html = (
                     merged[0],

@@ -82,18 +82,21 @@ REGISTRATION_TRANSITIONS = {
 # --- Registration ---------------------------------------------------------------------------
 
 
-def _lock_session(session: Session) -> Session:
+def session_lock(session: Session) -> Session:
+    """The session row, locked until the transaction ends: seats are counted under it."""
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-def _check_open(session: Session, now) -> None:
+def registration_check_open(session: Session, now) -> None:
+    """Raise :class:`RegistrationClosed` unless the session takes registrations at ``now``."""
     if session.status != Session.Status.PUBLISHED:
         raise RegistrationClosed(_("Registration is closed: this session is not open."))
     if session.has_started(now):
         raise RegistrationClosed(_("Registration is closed: the session has started."))
 
 
-def _seats_left(session: Session) -> int | None:
+def seats_left(session: Session) -> int | None:
+    """Confirmed seats still free (None: no capacity). Call it under :func:`session_lock`."""
     if session.capacity is None:
         return None
     taken = session.registrations.filter(status=Registration.Status.CONFIRMED).count()
@@ -126,8 +129,8 @@ def registration_request(
     if vouched_by is not None and not can_manage(vouched_by, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
-        session = _lock_session(session)
-        _check_open(session, now)
+        session = session_lock(session)
+        registration_check_open(session, now)
         registration = session.registrations.filter(email=email).first()
         if registration is None:
             registration = Registration.objects.create(
@@ -203,17 +206,17 @@ def registration_confirm(*, registration: Registration, actor=None, now=None) ->
     """The registrant followed the confirmation link: take a seat or join the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
-        session = _lock_session(registration.session)
+        session = session_lock(registration.session)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status in (Registration.Status.CONFIRMED, Registration.Status.WAITING):
             return registration
-        _check_open(session, now)
+        registration_check_open(session, now)
         return _confirm_locked(registration, session=session, actor=actor, now=now)
 
 
 def _confirm_locked(registration, *, session, actor, now) -> Registration:
     """Confirm with the session row already locked by the caller."""
-    seats = _seats_left(session)
+    seats = seats_left(session)
     target = (
         Registration.Status.CONFIRMED if seats is None or seats > 0 else Registration.Status.WAITING
     )
@@ -246,7 +249,7 @@ def registration_cancel(*, registration: Registration, actor=None, now=None) -> 
     the first person on the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
-        session = _lock_session(registration.session)
+        session = session_lock(registration.session)
         if session.has_ended(now):
             raise DomainError(_("The session is over: there is nothing left to cancel."))
         was_confirmed = registration.status == Registration.Status.CONFIRMED
@@ -266,7 +269,7 @@ def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
     """Give free seats to the people waiting longest; each is emailed. Session row locked."""
     now = now or timezone.now()
     promoted = []
-    seats = _seats_left(session)
+    seats = seats_left(session)
     waiting = session.registrations.filter(status=Registration.Status.WAITING).order_by(
         "confirmed_at", "pk"
     )
@@ -297,7 +300,7 @@ def session_link_set(*, session: Session, link: str, actor) -> Session:
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
-        locked = _lock_session(session)
+        locked = session_lock(session)
         if locked.participation_link == link:
             return locked
         if locked.status == Session.Status.CANCELLED or locked.has_ended():
