@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Member networks")
-
-    def ready(self):
-        from . import receivers  # noqa: F401 - connects the allauth signal

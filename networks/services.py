@@ -368,11 +368,6 @@ def application_interest_create(
     return application
 
 
-def email_verify_after_password_set(*, user: User) -> None:
-    """A contact who chose a password from the emailed link has proven their address."""
-    EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
-
-
 # --- Step 2: the institutional meeting ------------------------------------------------------
 
 

@@ -20,3 +20,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_role_groups, sender=self)
+        from . import receivers  # noqa: F401 - connects the allauth signal

@@ -1,4 +1,4 @@
-"""allauth hook: a contact who set a password from the emailed link has verified the address."""
+"""allauth hook: a password set from the emailed reset link verifies the address."""
 
 from allauth.account.signals import password_reset
 from django.dispatch import receiver
