@@ -242,3 +242,11 @@ def test_a_registration_keeps_the_chosen_country(client):
     session = SessionFactory()
     client.post(reverse("sessions_app:register", args=[session.slug]), FORM)
     assert Registration.objects.get().country == "BE"
+
+
+def test_the_heading_follows_each_languages_typography(client):
+    session = SessionFactory(number=7, title="Work Integration Social Enterprises")
+    english = client.get(f"/sessions/{session.slug}/").content.decode()
+    french = client.get(f"/fr/sessions/{session.slug}/").content.decode()
+    assert "Online session 7: Work Integration Social Enterprises</h1>" in english
+    assert "Session en ligne 7\u00a0: Work Integration Social Enterprises</h1>" in french

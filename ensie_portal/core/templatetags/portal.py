@@ -1,4 +1,5 @@
 from django import template
+from django.utils import translation
 from django.utils.http import urlencode
 
 from ensie_portal.core.text import render_markdown
@@ -42,3 +43,9 @@ def query_replace(context, **changes):
             params[key] = value
     encoded = urlencode(list(params.lists()), doseq=True)
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label, as each language writes it ("Place:", « Lieu : »)."""
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
