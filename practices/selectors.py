@@ -1,7 +1,5 @@
 """Every read of the catalogue: the filtered, faceted, sorted list, a practice, exports."""
 
-import hashlib
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,14 +11,14 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .facet_index import FACETS, Counts, facet_counts, facet_index, text_matches
 from .filters import PracticeFilter, search_query
 from .models import Practice, PracticeLanguage, PracticeType, Sector, Theme
 from .permissions import is_editor
@@ -28,8 +26,6 @@ from .permissions import is_editor
 PAGE_SIZE = 20
 # A query matching more practices than this ranks only the newest this many (practice_sorted).
 RANK_CANDIDATES = 500
-# Facet counts and totals are cached per set of filters until the catalogue changes.
-COUNTS_CACHE_SECONDS = 600
 CATALOGUE_VERSION_KEY = "practices:catalogue-version"
 SORTS = {
     "relevance": _("relevance"),
@@ -37,7 +33,6 @@ SORTS = {
     "title": _("title"),
     "year": _("year"),
 }
-FACETS = ("country", "sector", "theme", "type", "language")
 FACET_LABELS = {
     "country": _("Country"),
     "sector": _("Sector"),
@@ -187,20 +182,6 @@ def _planner_settings(*settings_off: str):
 
 
 @contextmanager
-def index_only_counts(filterset: PracticeFilter) -> Iterator[None]:
-    """Without a text query, count from the narrow ``practice_facets`` index alone.
-
-    Its key (status, year) is the whole WHERE clause and it holds every column counted: an
-    index-only scan reads about a third of what a scan of the table's heap reads (measured
-    47 ms against 64 ms for 100,000 rows); the planner prefers the scan on its cost estimates.
-    """
-    if _search_text(filterset) or not settings.IS_POSTGRES:
-        yield  # the text query's block (text_index_first) chose the GIN index already
-        return
-    yield from _planner_settings("enable_seqscan", "enable_bitmapscan", "jit")
-
-
-@contextmanager
 def text_index_first(query: str) -> Iterator[None]:
     """With a text query on PostgreSQL, match through the GIN index, never by a table scan.
 
@@ -226,7 +207,7 @@ def practice_catalogue(*, params: QueryDict) -> Catalogue:
     if sort not in allowed:
         sort = "relevance" if query else "newest"
     with text_index_first(query):
-        counts = practice_counts(params=params, filterset=filterset)
+        counts = practice_counts(filterset=filterset)
         ordered = practice_sorted(queryset=filterset.qs, query=query, sort=sort)
         # Paginate the primary keys only (an index-only walk, even deep into the results),
         # then read the 20 rows of the page: a deep page never reads the rows it skips.
@@ -260,16 +241,6 @@ def _selected(filterset: PracticeFilter, name: str) -> set[str]:
     return {str(v) for v in filterset.data.getlist(name)}
 
 
-@dataclass
-class Counts:
-    """The total and the count of every facet option for one set of filters."""
-
-    total: int
-    facets: dict[str, dict[str, int]]
-    # (slug, English label, French label) of the sectors and themes, in order.
-    terms: dict[str, list[tuple[str, str, str]]]
-
-
 def catalogue_version() -> str:
     """Changes whenever the published catalogue or its taxonomies change (see services)."""
     version = cache.get(CATALOGUE_VERSION_KEY)
@@ -279,139 +250,28 @@ def catalogue_version() -> str:
     return version
 
 
-def _counts_key(params: QueryDict) -> str:
-    names = sorted(PracticeFilter.base_filters)
-    data = [(name, sorted(params.getlist(name))) for name in names if params.getlist(name)]
-    digest = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
-    return f"practices:counts:{catalogue_version()}:{digest}"
+def practice_counts(*, filterset: PracticeFilter) -> Counts:
+    """The total and every facet's counts, from the facet index of the current catalogue.
 
-
-def practice_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
-    """Total and facet counts, cached until the catalogue changes."""
-    key = _counts_key(params)
-    counts = cache.get(key)
-    if counts is None:
-        if settings.IS_POSTGRES:
-            counts = _compute_counts_in_one_pass(params=params, filterset=filterset)
-        else:
-            counts = _compute_counts(params=params, filterset=filterset)
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    return counts
-
-
-def _compute_counts(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
-    """Each facet is counted with the other filters applied: one aggregate query per facet.
-
-    The portable way (SQLite); PostgreSQL counts everything in one statement (below).
+    With a text query, the keys of its matches are read from the database (through the GIN
+    index on PostgreSQL) on its first search; everything else is counted in memory.
     """
-    facets, terms = {}, {}
-    for name in FACETS:
-        base = practice_filterset(params=params, exclude=name).qs
-        if name in ("sector", "theme"):
-            model = Sector if name == "sector" else Theme
-            rows = model.objects.annotate(
-                n=Count("practices", filter=Q(practices__in=base.values("pk")))
-            ).order_by("label_en")
-            facets[name] = {t.slug: t.n for t in rows}
-            terms[name] = [(t.slug, t.label_en, t.label_fr) for t in rows]
-        else:
-            facets[name] = dict(
-                base.order_by().values_list(name).annotate(n=Count("*")).values_list(name, "n")
-            )
-    return Counts(total=filterset.qs.count(), facets=facets, terms=terms)
-
-
-# One pass over the practices matching the filters that every facet shares (published, text
-# query, years): each row carries whether it passes each facet filter, and the options of a
-# facet are counted over the rows passing all the other facet filters (FILTER clauses). Three
-# grouping sets in one scan: (country, type, language), the sector-id arrays, the theme-id
-# arrays; the few distinct arrays are split into their terms afterwards, in Python. A row that
-# fails two facet filters counts nowhere: it is dropped before the (costly) grouping.
-FACET_COUNTS_SQL = """
-SELECT GROUPING(s_ids, t_ids), country, type, language, s_ids, t_ids,
-       count(*) FILTER (WHERE m_country AND m_sector AND m_theme AND m_type AND m_language),
-       count(*) FILTER (WHERE m_sector AND m_theme AND m_type AND m_language),
-       count(*) FILTER (WHERE m_country AND m_theme AND m_type AND m_language),
-       count(*) FILTER (WHERE m_country AND m_sector AND m_type AND m_language),
-       count(*) FILTER (WHERE m_country AND m_sector AND m_theme AND m_language),
-       count(*) FILTER (WHERE m_country AND m_sector AND m_theme AND m_type)
-FROM (
-    SELECT b.country, b.type, b.language, b.s_ids, b.t_ids,
-           {country} AS m_country, {sector} AS m_sector, {theme} AS m_theme,
-           {type} AS m_type, {language} AS m_language
-    FROM ({base}) b
-) p
-WHERE (NOT m_country)::int + (NOT m_sector)::int + (NOT m_theme)::int + (NOT m_type)::int
-      + (NOT m_language)::int <= 1
-GROUP BY GROUPING SETS ((country, type, language), (s_ids), (t_ids))
-"""
-# GROUPING(s_ids, t_ids) of each grouping set.
-SCALARS, SECTOR_IDS, THEME_IDS = 3, 1, 2
-
-
-def _compute_counts_in_one_pass(*, params: QueryDict, filterset: PracticeFilter) -> Counts:
-    """The total and all five facets in one SQL statement (PostgreSQL), plus the two taxonomies.
-
-    Reads ``sector_ids``/``theme_ids`` (arrays kept by triggers, migration 0004); without a
-    text query the statement is an index-only scan of ``practice_facets``.
-    """
+    version = catalogue_version()
+    index = facet_index(version)
     filterset.is_valid()
     chosen = filterset.form.cleaned_data
-    terms: dict[str, list] = {"sector": [], "theme": []}
-    fields = ("pk", "slug", "label_en", "label_fr")
-    sectors = Sector.objects.values_list(*fields, Value("sector"))
-    themes = Theme.objects.values_list(*fields, Value("theme"))
-    for *term, name in sectors.union(themes, all=True).order_by("label_en", "slug"):
-        terms[name].append(tuple(term))
-    conditions, condition_params = {}, []
-    for name in FACETS:
-        values = chosen.get(name) or []
-        if not values:
-            conditions[name] = "TRUE"
-        elif name in ("sector", "theme"):
-            ids = [pk for pk, slug, *_labels in terms[name] if slug in values]
-            conditions[name] = f"b.{name[0]}_ids && %s::integer[]"
-            condition_params.append(ids)
-        else:
-            conditions[name] = f"b.{name}::text = ANY(%s)"
-            condition_params.append(list(values))
-    shared = params.copy()
-    for name in FACETS:
-        shared.pop(name, None)
-    base = (
-        practice_filterset(params=shared)
-        .qs.order_by()
-        .annotate(
-            s_ids=RawSQL('"practices_practice"."sector_ids"', ()),
-            t_ids=RawSQL('"practices_practice"."theme_ids"', ()),
-        )
-        .values("country", "type", "language", "s_ids", "t_ids")
+    matches = None
+    if query := _search_text(filterset):
+        text_only = PracticeFilter({"q": query}, queryset=Practice.objects.published())
+        keys = text_only.qs.order_by().values_list("pk", flat=True)
+        matches = text_matches(version, query, keys)
+    return facet_counts(
+        index,
+        chosen={name: chosen.get(name) for name in FACETS},
+        year_min=chosen.get("year_min"),
+        year_max=chosen.get("year_max"),
+        matches=matches,
     )
-    base_sql, base_params = base.query.sql_with_params()
-    sql = FACET_COUNTS_SQL.format(base=base_sql, **conditions)
-    with index_only_counts(filterset), connection.cursor() as cursor:
-        cursor.execute(sql, [*condition_params, *base_params])
-        rows = cursor.fetchall()
-    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    ids = {name: {pk: slug for pk, slug, *_labels in terms[name]} for name in terms}
-    total = 0
-    for grouping, country, type_, language, s_ids, t_ids, n_all, *n_except in rows:
-        by_facet = dict(zip(FACETS, n_except, strict=True))
-        if grouping == SCALARS:
-            total += n_all
-            for name, value in (("country", country), ("type", type_), ("language", language)):
-                if by_facet[name]:
-                    facets[name][value] = facets[name].get(value, 0) + by_facet[name]
-        else:
-            name, term_ids = ("sector", s_ids) if grouping == SECTOR_IDS else ("theme", t_ids)
-            for pk in term_ids:
-                slug = ids[name].get(pk)
-                if slug:
-                    facets[name][slug] = facets[name].get(slug, 0) + by_facet[name]
-    for name in ("sector", "theme"):
-        facets[name] = {slug: facets[name].get(slug, 0) for slug in ids[name].values()}
-        terms[name] = [(slug, en, fr) for _pk, slug, en, fr in terms[name]]
-    return Counts(total=total, facets=facets, terms=terms)
 
 
 def practice_facets(*, counts: Counts, filterset: PracticeFilter) -> list[Facet]:

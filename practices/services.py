@@ -16,6 +16,7 @@ from ensie_portal.outbox.services import mail_queue
 from .models import Attachment, Practice
 from .permissions import is_editor
 from .selectors import CATALOGUE_VERSION_KEY
+from .tasks import build_facet_index
 
 Status = Practice.Status
 # Slugs that are pages of the catalogue, never a practice.
@@ -40,8 +41,18 @@ EDITABLE = {Status.DRAFT, Status.RETURNED}
 
 
 def practice_catalogue_changed() -> None:
-    """Forget the cached facet counts once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(CATALOGUE_VERSION_KEY, str(time.time_ns()), None))
+    """Once the current transaction commits, start a new catalogue version and build its index.
+
+    A new version makes every process drop its facet index (``facet_index``); the task builds
+    the next one so that no visitor waits for it. Should the task not run (no broker), the
+    first visitor builds it.
+    """
+
+    def new_version():
+        cache.set(CATALOGUE_VERSION_KEY, str(time.time_ns()), None)
+        build_facet_index.delay()
+
+    transaction.on_commit(new_version, robust=True)
 
 
 def practice_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

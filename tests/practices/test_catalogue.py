@@ -121,6 +121,49 @@ def test_facet_counts_match_a_brute_force_count_with_the_other_filters(client, c
             assert count == brute, (name, value)
 
 
+ORACLE_CASES = [
+    "",
+    "q=repair",
+    "q=repair&country=FR",
+    "q=workshop&type=initiative",
+    "year_min=2012&year_max=2020&sector=recycling",
+    "year_min=2015",
+    "year_max=2010&language=en",
+    "country=BE&country=FI&theme=youth",
+    "sector=recycling&sector=catering&theme=disability",
+]
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["postgresql", "portable"])
+@pytest.mark.parametrize("query", ORACLE_CASES)
+def test_each_count_is_the_number_of_results_that_option_gives(
+    client, settings, catalogue, query, portable
+):
+    """Beside every option: how many results the list shows with it (and the other filters).
+
+    ``portable`` runs the SQLite code paths (term keys from the many-to-many tables, a plain
+    substring match for the text query) on the same data.
+    """
+    from django.http import QueryDict
+
+    from practices.filters import PracticeFilter
+
+    settings.IS_POSTGRES = not portable
+    response = client.get(f"{LIST}?{query}")
+    params = QueryDict(query)
+
+    def results(**replace):
+        data = params.copy()
+        for name, value in replace.items():
+            data.setlist(name, [value])
+        return PracticeFilter(data, queryset=Practice.objects.published()).qs.count()
+
+    assert response.context["catalogue"].total == results() > 0
+    for name in ("country", "sector", "theme", "type", "language"):
+        for value, (count, _selected) in facet(response, name).items():
+            assert count == results(**{name: value}), (name, value)
+
+
 def test_choosing_a_country_updates_the_sector_counts_and_disables_empty_options(client, catalogue):
     response = client.get(f"{LIST}?country=FI")
     assert facet(response, "sector")["recycling"] == (1, False)
@@ -300,7 +343,9 @@ def test_counts_are_cached_until_a_practice_is_published(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.practice_publish(practice=waiting, actor=make_editor())
-    response = client.get(LIST)
+    # The publication built the new facet index (a task): the next visitor only reads a page.
+    with django_assert_max_num_queries(2):
+        response = client.get(LIST)
     assert response.context["catalogue"].total == 6
     assert facet(response, "country")["FI"] == (2, False)
 
@@ -321,3 +366,36 @@ def test_facet_counts_follow_terms_added_removed_and_deleted(client, catalogue):
     response = client.get(f"{LIST}?sector=recycling")
     assert facet(response, "theme") == {"disability": (1, False)}
     assert facet(response, "country") == {"BE": (1, False), "FR": (1, False)}
+
+
+def test_another_process_reads_the_facet_index_from_the_shared_cache(
+    client, catalogue, django_assert_max_num_queries
+):
+    from practices import facet_index
+
+    client.get(LIST)  # the first visitor builds the index of this catalogue version
+    facet_index._memo.clear()  # as in another worker process, which has none in memory
+    with django_assert_max_num_queries(2):
+        response = client.get(f"{LIST}?country=BE")
+    assert response.context["catalogue"].total == 2
+    assert facet(response, "country")["FR"] == (2, False)
+
+
+def test_a_visitor_waits_for_the_index_another_process_is_building(
+    client, catalogue, django_assert_max_num_queries
+):
+    from threading import Timer
+
+    from django.core.cache import cache
+
+    from practices import facet_index
+    from practices.selectors import catalogue_version
+
+    version = catalogue_version()
+    key = facet_index._cache_key(version)
+    ready = facet_index.facet_index_build(version)
+    cache.add(f"{key}:building", 1, 60)  # the task is building it
+    Timer(0.3, cache.set, (key, ready)).start()
+    with django_assert_max_num_queries(2):  # the page only: no second read of the catalogue
+        response = client.get(LIST)
+    assert response.context["catalogue"].total == 5

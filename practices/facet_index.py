@@ -1,0 +1,225 @@
+"""Facet counts of the catalogue from an in-memory index of bitsets (PostgreSQL and SQLite alike).
+
+Counting every facet option with the other filters applied means grouping every matching
+practice: 50-100 ms for 100,000 practices in SQL, on each new set of filters. Instead, the
+published catalogue is read once per version (``selectors.catalogue_version``, which changes on
+every publication and every staff edit) into one bitset per facet option: bit ``n`` is set when
+the practice with primary key ``n`` has that option. Counting an option for a set of filters is
+then an AND of a few bitsets and a population count: under a millisecond for every facet of
+100,000 practices. Only a text query still asks the database, for the keys of its matches.
+
+The index is built after each change by a task (``practices.build_facet_index``), kept in the
+shared cache for every process, and memoised in each process for its version. The matches of a
+text query are read from the database once per version and words, and kept in the cache too.
+"""
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.expressions import RawSQL
+
+from .models import Practice, Sector, Theme
+
+FACETS = ("country", "sector", "theme", "type", "language")
+INDEX_CACHE_SECONDS = 24 * 3600
+# How long a request waits for the index another process is building, before building it too.
+BUILD_WAIT_SECONDS = 5
+# A practice without a year: its own bitset, never inside a year range.
+NO_YEAR = None
+
+
+@dataclass(frozen=True)
+class FacetIndex:
+    """Bitsets of the published practices, per facet option and per year."""
+
+    version: str
+    published: int
+    options: dict[str, dict[str, int]]
+    years: dict[int | None, int]
+    # (slug, English label, French label) of the sectors and themes, in label order.
+    terms: dict[str, list[tuple[str, str, str]]]
+
+
+@dataclass
+class Counts:
+    """The total and the count of every facet option for one set of filters."""
+
+    total: int
+    facets: dict[str, dict[str, int]]
+    terms: dict[str, list[tuple[str, str, str]]]
+
+
+def bitset(keys: Iterable[int]) -> int:
+    """A Python integer with bit ``n`` set for every ``n`` in ``keys``."""
+    bits = bytearray()
+    for key in keys:
+        byte = key >> 3
+        if byte >= len(bits):
+            bits.extend(bytes(byte - len(bits) + 1024))
+        bits[byte] |= 1 << (key & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _terms() -> dict[str, list[tuple[int, str, str, str]]]:
+    terms: dict[str, list] = {}
+    for name, model in (("sector", Sector), ("theme", Theme)):
+        rows = model.objects.order_by("label_en", "slug")
+        terms[name] = list(rows.values_list("pk", "slug", "label_en", "label_fr"))
+    return terms
+
+
+def _published_rows():
+    """(key, country, type, language, year, sector keys, theme keys) of each published practice.
+
+    On PostgreSQL the term keys come from the ``sector_ids``/``theme_ids`` arrays that triggers
+    keep on the practice (migration 0004); elsewhere from the many-to-many tables.
+    """
+    published = Practice.objects.published().order_by()
+    fields = ("pk", "country", "type", "language", "year")
+    if settings.IS_POSTGRES:
+        yield from (
+            published.annotate(
+                s_ids=RawSQL('"practices_practice"."sector_ids"', ()),
+                t_ids=RawSQL('"practices_practice"."theme_ids"', ()),
+            )
+            .values_list(*fields, "s_ids", "t_ids")
+            .iterator(chunk_size=5000)
+        )
+        return
+    linked = {}
+    for name in ("sectors", "themes"):
+        through = Practice._meta.get_field(name).remote_field.through
+        column = f"{name[:-1]}_id"
+        keys = defaultdict(list)
+        for practice_id, term_id in through.objects.filter(practice__in=published).values_list(
+            "practice_id", column
+        ):
+            keys[practice_id].append(term_id)
+        linked[name] = keys
+    for row in published.values_list(*fields).iterator():
+        yield (*row, linked["sectors"].get(row[0], ()), linked["themes"].get(row[0], ()))
+
+
+def facet_index_build(version: str) -> FacetIndex:
+    """Read the published catalogue into bitsets, in one pass."""
+    terms = _terms()
+    term_slugs = {name: {pk: slug for pk, slug, *_ in rows} for name, rows in terms.items()}
+    keys: dict[str, defaultdict[str, list[int]]] = {name: defaultdict(list) for name in FACETS}
+    years: defaultdict[int | None, list[int]] = defaultdict(list)
+    for pk, country, type_, language, year, sector_ids, theme_ids in _published_rows():
+        keys["country"][country].append(pk)
+        keys["type"][type_].append(pk)
+        keys["language"][language].append(pk)
+        years[year].append(pk)
+        for term_id in sector_ids:
+            keys["sector"][term_slugs["sector"].get(term_id)].append(pk)
+        for term_id in theme_ids:
+            keys["theme"][term_slugs["theme"].get(term_id)].append(pk)
+    years_bits = {year: bitset(pks) for year, pks in years.items()}
+    index = FacetIndex(
+        version=version,
+        published=reduce(or_, years_bits.values(), 0),
+        options={
+            name: {value: bitset(pks) for value, pks in by_value.items() if value is not None}
+            for name, by_value in keys.items()
+        },
+        years=years_bits,
+        terms={
+            name: [(slug, en, fr) for _pk, slug, en, fr in rows] for name, rows in terms.items()
+        },
+    )
+    return index
+
+
+def _cache_key(version: str) -> str:
+    return f"practices:facet-index:{version}"
+
+
+_memo: dict[str, FacetIndex] = {}
+
+
+def facet_index(version: str) -> FacetIndex:
+    """The index of ``version``: this process's copy, the shared cache's, or built now.
+
+    One builder at a time per version (the task, usually): whoever finds another build under
+    way waits for its index, up to ``BUILD_WAIT_SECONDS``, rather than building it again.
+    """
+    index = _memo.get(version)
+    if index is None:
+        index = cache.get(_cache_key(version))
+        if index is None and not cache.add(f"{_cache_key(version)}:building", 1, 60):
+            deadline = time.monotonic() + BUILD_WAIT_SECONDS
+            while index is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                index = cache.get(_cache_key(version))
+        if index is None:
+            index = facet_index_build(version)
+            cache.set(_cache_key(version), index, INDEX_CACHE_SECONDS)
+        _memo.clear()  # keep one version only
+        _memo[version] = index
+    return index
+
+
+def text_matches(version: str, query: str, keys: Iterable[int]) -> int:
+    """The bitset of the practices matching a text query, kept with the catalogue version.
+
+    ``keys`` (a lazy query) gives the primary keys of the matches; it is read on the first
+    search of ``query`` in this version of the catalogue only (the same words with other
+    filters share it).
+    """
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    key = f"practices:matches:{version}:{digest}"
+    matches = cache.get(key)
+    if matches is None:
+        matches = bitset(keys)
+        cache.set(key, matches, INDEX_CACHE_SECONDS)
+    return matches
+
+
+def _any_of(bitsets: dict, values: Iterable) -> int:
+    return reduce(or_, (bitsets.get(value, 0) for value in values), 0)
+
+
+def facet_counts(
+    index: FacetIndex, *, chosen: dict, year_min=None, year_max=None, matches: int | None = None
+) -> Counts:
+    """The total and every facet's option counts, each facet with the other filters applied.
+
+    ``chosen`` maps a facet to its chosen values (none: no filter); ``matches`` is the bitset
+    of the practices matching the text query, if there is one.
+    """
+    shared = index.published
+    if matches is not None:
+        shared &= matches
+    if year_min is not None or year_max is not None:
+        low = -(10**9) if year_min is None else year_min
+        high = 10**9 if year_max is None else year_max
+        in_range = [year for year in index.years if year is not NO_YEAR and low <= year <= high]
+        shared &= _any_of(index.years, in_range)
+    masks = {
+        name: _any_of(index.options[name], chosen[name]) if chosen.get(name) else None
+        for name in FACETS
+    }
+    facets = {}
+    for name in FACETS:
+        rows = shared
+        for other, mask in masks.items():
+            if other != name and mask is not None:
+                rows &= mask
+        facets[name] = {
+            value: (rows & bits).bit_count() for value, bits in index.options[name].items()
+        }
+        for slug, _en, _fr in index.terms.get(name, ()):
+            facets[name].setdefault(slug, 0)
+    every = shared
+    for mask in masks.values():
+        if mask is not None:
+            every &= mask
+    return Counts(total=every.bit_count(), facets=facets, terms=index.terms)
