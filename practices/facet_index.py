@@ -153,15 +153,19 @@ def facet_index(version: str) -> FacetIndex:
     """
     index = _memo.get(version)
     if index is None:
-        index = cache.get(_cache_key(version))
-        if index is None and not cache.add(f"{_cache_key(version)}:building", 1, 60):
+        key = _cache_key(version)
+        index = cache.get(key)
+        if index is None and not cache.add(f"{key}:building", 1, 60):
             deadline = time.monotonic() + BUILD_WAIT_SECONDS
             while index is None and time.monotonic() < deadline:
                 time.sleep(0.05)
-                index = cache.get(_cache_key(version))
+                index = cache.get(key)
         if index is None:
-            index = facet_index_build(version)
-            cache.set(_cache_key(version), index, INDEX_CACHE_SECONDS)
+            try:
+                index = facet_index_build(version)
+                cache.set(key, index, INDEX_CACHE_SECONDS)
+            finally:
+                cache.delete(f"{key}:building")
         _memo.clear()  # keep one version only
         _memo[version] = index
     return index
