@@ -213,6 +213,8 @@ def _fill_request(application: Application, assembly: GeneralAssembly) -> None:
         file = getattr(application, field)
         if not file or not file.storage.exists(file.name):
             file.save(f"{field}.pdf", ContentFile(_pdf(f"{title} of {network}")), save=False)
+            setattr(application, f"{field}_name", f"{field.replace('_', '-')}.pdf")
+            setattr(application, f"{field}_uploaded_at", timezone.now())
 
 
 def load(*, stdout) -> list[tuple[str, str, str]]:

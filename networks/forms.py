@@ -2,8 +2,10 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -19,6 +21,9 @@ from .services import BOARD_DECISIONS, REQUEST_FIELDS, request_missing_fields
 MAX_PDF_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 UPLOAD_FIELDS = {"motivation_letter": "motivation_letter_upload", "statutes": "statutes_upload"}
+# The kind of each stored file in its download address (networks:application_file).
+FILE_KINDS = {"motivation_letter": "motivation-letter", "statutes": "statutes"}
+PDF_HELP = _("PDF, at most 10 MB.")
 
 
 def _country_field(label):
@@ -76,7 +81,7 @@ class PdfField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("PDF, at most 10 MB."))
+        kwargs.setdefault("help_text", PDF_HELP)
         super().__init__(**kwargs)
         self.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
 
@@ -124,6 +129,35 @@ class RequestForm(forms.ModelForm):
                 "statutes_upload",
                 *REQUEST_FIELDS[11:],
             ]
+        )
+        self.show_stored_files()
+
+    def show_stored_files(self) -> None:
+        """Name the file already stored for each file input (a link to it, when it was
+        uploaded): the applicant chooses a file only to replace it. Called again once the view
+        has kept the valid uploads of a form with errors."""
+        for name, field_name in UPLOAD_FIELDS.items():
+            # The field's and its bound field's (validation has made it and copied the text).
+            self.fields[field_name].help_text = self[field_name].help_text = self._stored_file(name)
+
+    def _stored_file(self, name: str):
+        stored = getattr(self.instance, name, None)
+        if not stored:
+            return PDF_HELP
+        uploaded_at = getattr(self.instance, f"{name}_uploaded_at")
+        return format_html(
+            '{} <a href="{}">{}</a>{}. {}',
+            _("Current file:"),
+            reverse("networks:application_file", args=[self.instance.pk, FILE_KINDS[name]]),
+            getattr(self.instance, f"{name}_name") or _("the stored file"),
+            format_html(
+                " ({})",
+                _("uploaded %(date)s")
+                % {"date": date_format(timezone.localtime(uploaded_at), "DATETIME_FORMAT")},
+            )
+            if uploaded_at
+            else "",
+            _("Choose a file only to replace it (PDF, at most 10 MB)."),
         )
 
     def clean(self):

@@ -355,6 +355,16 @@ class Application(models.Model):
     statutes = models.FileField(
         _("statutes"), upload_to=application_upload_to, storage=private_storage, blank=True
     )
+    # The name each file had on the applicant's computer and when it was uploaded (shown beside
+    # the form's file inputs; the stored name is random).
+    motivation_letter_name = models.CharField(
+        _("motivation letter file name"), max_length=255, blank=True
+    )
+    motivation_letter_uploaded_at = models.DateTimeField(
+        _("motivation letter uploaded"), null=True, blank=True
+    )
+    statutes_name = models.CharField(_("statutes file name"), max_length=255, blank=True)
+    statutes_uploaded_at = models.DateTimeField(_("statutes uploaded"), null=True, blank=True)
     # ... its declarations and the assembly it wants to be presented at.
     adheres_to_statutes = models.BooleanField(_("adheres to ENSIE's statutes"), default=False)
     adheres_to_declaration = models.BooleanField(

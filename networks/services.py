@@ -6,6 +6,7 @@ transition queues its emails through the outbox, in each recipient's language.
 """
 
 import datetime
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -467,7 +468,12 @@ def application_request_save(
     motivation_letter: UploadedFile | None = None,
     statutes: UploadedFile | None = None,
 ) -> Application:
-    """Save the reasoned request as a draft (only while the applicant may edit it)."""
+    """Save the reasoned request as a draft (only while the applicant may edit it).
+
+    Each file given replaces the stored one (deleted once the transaction commits) and keeps
+    its original name and upload time. With ``data`` empty only the files are saved: the form
+    keeps valid uploads this way when its other fields have errors.
+    """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if not is_representative(actor, locked):
@@ -483,13 +489,17 @@ def application_request_save(
                 setattr(locked, name, data[name])
                 fields.append(name)
         old_files = []
+        now = timezone.now()
         for name, upload in (("motivation_letter", motivation_letter), ("statutes", statutes)):
             if upload is not None:
                 old = getattr(locked, name)
                 if old:
                     old_files.append((old.storage, old.name))
+                original = os.path.basename(upload.name or "")[:255]
                 getattr(locked, name).save(upload.name, upload, save=False)
-                fields.append(name)
+                setattr(locked, f"{name}_name", original)
+                setattr(locked, f"{name}_uploaded_at", now)
+                fields += [name, f"{name}_name", f"{name}_uploaded_at"]
         locked.save(update_fields=[*fields, "updated_at"])
         audit_record(
             obj=locked,

@@ -26,6 +26,7 @@ from ensie_portal.core.workflow import allowed_targets, audit_trail
 from . import selectors, services
 from .fees import fee_quote
 from .forms import (
+    UPLOAD_FIELDS,
     AgendaForm,
     BoardNoteForm,
     CriteriaForm,
@@ -249,6 +250,7 @@ def application_request(request, pk):
     submitting = "submit" in request.POST
     form = RequestForm(request.POST, request.FILES, instance=application, submitting=submitting)
     if not form.is_valid():
+        _keep_valid_uploads(request, application, form)
         return _render_request(request, application, form)
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
@@ -268,6 +270,22 @@ def application_request(request, pk):
         return redirect("networks:application_request", pk=pk)
     messages.success(request, _("Your draft has been saved."))
     return redirect("networks:application_request", pk=pk)
+
+
+def _keep_valid_uploads(request, application, form: RequestForm) -> None:
+    """The form has errors: its valid files are saved to the draft all the same, so that the
+    applicant does not choose them again (submitting later uses the stored files)."""
+    uploads = {name: form.cleaned_data.get(field) for name, field in UPLOAD_FIELDS.items()}
+    if not any(uploads.values()):
+        return
+    try:
+        services.application_request_save(
+            application=application, actor=request.user, data={}, **uploads
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return
+    form.show_stored_files()
 
 
 def _render_request(request, application, form):

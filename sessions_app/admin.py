@@ -42,4 +42,11 @@ class InboundRequestAdmin(admin.ModelAdmin):
     search_fields = ["sender", "subject", "message_id"]
     list_select_related = ["session"]
     # Decisions go through the organisers' queue (registration, answers by email).
-    readonly_fields = ["message_id", "status", "registration", "decided_by", "decided_at"]
+    readonly_fields = [
+        "message_id",
+        "status",
+        "registration",
+        "decided_by",
+        "decided_at",
+        "answered_at",
+    ]

@@ -231,7 +231,9 @@ class InboundRequest(models.Model):
     Matched to an open session, it is handled like a web registration at once; otherwise it
     waits for an organiser (unassigned: it names no session; pending: a session, but it could
     not be handled automatically), is answered and rejected (closed, cancelled or unknown
-    session), or ignored (bounces, auto-replies, mailing lists: never answered).
+    session), or ignored (bounces, auto-replies, mailing lists: never answered). A sender who
+    was already answered automatically as often as ``SESSIONS_INBOUND_ANSWER_LIMIT`` allows in
+    24 hours gets no more answers: the request is kept, rate limited, for an organiser.
     """
 
     class Status(models.TextChoices):
@@ -240,6 +242,7 @@ class InboundRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
         IGNORED = "ignored", _("ignored")
+        LIMITED = "limited", _("rate limited")
 
     class Kind(models.TextChoices):
         REQUEST = "request", _("request")
@@ -282,6 +285,9 @@ class InboundRequest(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    # When the portal answered it by itself (a confirmation link or a refusal): the per-sender
+    # limit counts these.
+    answered_at = models.DateTimeField(_("answered automatically"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -289,10 +295,17 @@ class InboundRequest(models.Model):
         verbose_name = _("email request")
         verbose_name_plural = _("email requests")
         ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["sender", "answered_at"],
+                condition=Q(answered_at__isnull=False),
+                name="inbound_sender_answered",
+            )
+        ]
 
     def __str__(self):
         return f"{self.sender or '?'}: {self.subject}"
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.UNASSIGNED, self.Status.PENDING)
+        return self.status in (self.Status.UNASSIGNED, self.Status.PENDING, self.Status.LIMITED)

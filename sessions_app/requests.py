@@ -7,14 +7,21 @@ the unique key, finds the row and does nothing. A request naming an open session
 registration service as the web form (the sender receives the confirmation link, so a forged
 sender cannot register someone else). Closed, cancelled and unknown sessions get one polite
 answer per message (an outbox key); robots are never answered.
+
+A forged sender could still make the portal write to any address once per message, so each
+address gets at most ``SESSIONS_INBOUND_ANSWER_LIMIT`` automatic answers in a rolling 24 hours,
+counted in the database under a per-sender lock (:func:`sender_lock`) so that concurrent polls
+count one after the other. A request beyond the limit is kept, rate limited, for an organiser.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ensie_portal.accounts.permissions import is_organiser
 from ensie_portal.core.errors import DomainError
@@ -42,6 +49,8 @@ UNKNOWN = "unknown"
 CLOSED = "closed"
 CANCELLED = "cancelled"
 REJECTED = "rejected"
+# The rolling window of the per-sender limit on automatic answers.
+ANSWER_WINDOW = timedelta(hours=24)
 
 
 def session_request_address(session: Session) -> str:
@@ -94,26 +103,69 @@ def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
         status = InboundRequest.Status.PENDING if session else InboundRequest.Status.UNASSIGNED
         _settle(request, status=status, reason=message.reason)
         return
+    if session is None and number is None:
+        _settle(request, status=InboundRequest.Status.UNASSIGNED)
+        return
+    # From here on every outcome answers the sender by itself (a confirmation link or a
+    # refusal): only as often as the per-sender limit allows.
+    sender_lock(request.sender)
+    if inbound_answers_left(request.sender, now=now) <= 0:
+        _settle(request, status=InboundRequest.Status.LIMITED, reason=_limited_reason())
+        return
     if session is None:
-        if number is None:
-            _settle(request, status=InboundRequest.Status.UNASSIGNED)
-        else:
-            _refuse(request, why=UNKNOWN, reason=str(_("No session has this number.")))
+        _refuse(request, why=UNKNOWN, reason=str(_("No session has this number.")), now=now)
         return
     if session.status == Session.Status.CANCELLED:
-        _refuse(request, why=CANCELLED, reason=str(_("The session is cancelled.")))
+        _refuse(request, why=CANCELLED, reason=str(_("The session is cancelled.")), now=now)
         return
     try:
         registration = _register(request, session=session, now=now)
     except RegistrationClosed as error:
-        _refuse(request, why=CLOSED, reason=error.message)
+        _refuse(request, why=CLOSED, reason=error.message, now=now)
         return
     except DomainError as error:
         # Anything else the service refuses waits for an organiser rather than stop the poll.
         _settle(request, status=InboundRequest.Status.PENDING, reason=error.message)
         return
     request.registration = registration
+    request.answered_at = now  # the confirmation link (or the registration's status) was sent
     _settle(request, status=InboundRequest.Status.ACCEPTED)
+
+
+def sender_lock(sender: str) -> None:
+    """Lock ``sender``'s automatic answers until the transaction ends: two polls handling two
+    of their messages at once count them one after the other (call it inside the transaction).
+
+    No row stands for a sender, so on PostgreSQL this is a transaction-level advisory lock on
+    the address, released at commit or rollback as a ``select_for_update`` lock is. SQLite (the
+    development database) needs none: the request row inserted first in the same transaction
+    already keeps other writers waiting until it ends.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"sessions-inbound-sender:{sender}"],
+        )
+
+
+def inbound_answers_left(sender: str, *, now) -> int:
+    """Automatic answers ``sender`` may still receive at ``now`` in the rolling window (call it
+    under :func:`sender_lock`)."""
+    used = InboundRequest.objects.filter(sender=sender, answered_at__gt=now - ANSWER_WINDOW).count()
+    return max(settings.SESSIONS_INBOUND_ANSWER_LIMIT - used, 0)
+
+
+def _limited_reason() -> str:
+    limit = settings.SESSIONS_INBOUND_ANSWER_LIMIT
+    return ngettext(
+        "Not answered: this address already received %(limit)s automatic answer in the last "
+        "24 hours. Accept, assign or reject the request here.",
+        "Not answered: this address already received %(limit)s automatic answers in the last "
+        "24 hours. Accept, assign or reject the request here.",
+        limit,
+    ) % {"limit": limit}
 
 
 def _matched_session(message: InboundMessage, number: int | None) -> Session | None:
@@ -145,7 +197,8 @@ def _settle(request: InboundRequest, *, status: str, reason: str = "") -> None:
     request.save()
 
 
-def _refuse(request: InboundRequest, *, why: str, reason: str) -> None:
+def _refuse(request: InboundRequest, *, why: str, reason: str, now) -> None:
+    request.answered_at = now
     _settle(request, status=InboundRequest.Status.REJECTED, reason=reason)
     inbound_answer(request=request, why=why)
 
@@ -204,9 +257,12 @@ INBOUND_TRANSITIONS = {
     (I.PENDING, I.PENDING): Rule(who=may_handle, action="assign"),
     (I.REJECTED, I.PENDING): Rule(who=may_handle, action="assign"),
     (I.IGNORED, I.PENDING): Rule(who=may_handle, action="assign"),
+    (I.LIMITED, I.PENDING): Rule(who=may_handle, action="assign"),
     (I.PENDING, I.ACCEPTED): Rule(who=may_handle, action="accept"),
+    (I.LIMITED, I.ACCEPTED): Rule(who=may_handle, action="accept"),
     (I.UNASSIGNED, I.REJECTED): Rule(who=may_handle, action="reject"),
     (I.PENDING, I.REJECTED): Rule(who=may_handle, action="reject"),
+    (I.LIMITED, I.REJECTED): Rule(who=may_handle, action="reject"),
 }
 
 
@@ -233,7 +289,7 @@ def inbound_request_accept(*, request: InboundRequest, actor, now=None) -> Inbou
             raise DomainError(_("Assign the request to a session first."))
         if not may_handle(actor, locked):
             raise DomainError(_("You are not allowed to do this."))
-        if locked.status != InboundRequest.Status.PENDING:
+        if (locked.status, InboundRequest.Status.ACCEPTED) not in INBOUND_TRANSITIONS:
             raise DomainError(_("This request is already handled."))
         registration = _register(locked, session=locked.session, now=now, actor=actor)
         return transition(

@@ -2,6 +2,7 @@
 
 Every lookup is scoped to the user: another session's organiser gets a 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -44,6 +45,7 @@ def request_list(request):
             "inbound_requests": page.object_list,
             "sessions": list(selectors.sessions_open_for_organiser(user=request.user)),
             "query": request.GET.urlencode(),
+            "answer_limit": settings.SESSIONS_INBOUND_ANSWER_LIMIT,
         },
     )
 
