@@ -143,24 +143,37 @@ def join_document(request, pk, name):
 
 
 def interest(request):
-    if request.method == "POST":
-        form = InterestForm(request.POST)
-        if form.is_valid():
-            if not ratelimit_hit(f"join-interest:{client_ip(request)}", limit=5, period=3600):
-                form.add_error(None, _("Too many attempts. Please try again later."))
-            else:
-                services.application_interest_create(
-                    **form.cleaned_data, language=translation.get_language() or "en"
-                )
-                return redirect("networks:interest_done")
-    else:
+    if request.method != "POST":
         user = request.user
         form = InterestForm(
             initial={"contact_name": user.display_name, "contact_email": user.email}
             if user.is_authenticated
             else None
         )
-    return render(request, "networks/interest.html", {"form": form})
+        return render(request, "networks/interest.html", {"form": form})
+    form = InterestForm(request.POST)
+    # Every submission counts, valid or not: a bot posting rubbish is limited too.
+    if not ratelimit_hit(
+        f"join-interest:{client_ip(request)}",
+        limit=settings.NETWORKS_INTEREST_RATE_LIMIT,
+        period=3600,
+    ):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many attempts from your connection. What you typed is kept below: please "
+                "send it again in an hour, or write to the secretariat at %(email)s."
+            )
+            % {"email": settings.SECRETARIAT_EMAIL},
+        )
+        return render(request, "networks/interest.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "networks/interest.html", {"form": form}, status=400)
+    services.application_interest_create(
+        **form.cleaned_data, language=translation.get_language() or "en"
+    )
+    return redirect("networks:interest_done")
 
 
 @require_GET
