@@ -221,8 +221,10 @@ def assembly_record_csv(request, pk):
         f'attachment; filename="general-assembly-{assembly.date:%Y-%m-%d}.csv"'
     )
     response["Cache-Control"] = "private, no-store"
+    # The byte order mark lets spreadsheets read the accents of the French labels as UTF-8.
+    response.write("\ufeff")
     writer = csv.writer(response)
-    rows = selectors.assembly_record_rows(assembly=assembly)
+    rows = selectors.assembly_record_rows(assembly=assembly, language=request.LANGUAGE_CODE)
     writer.writerows([[csv_cell(value) for value in row] for row in rows])
     return response
 
