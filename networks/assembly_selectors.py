@@ -192,6 +192,82 @@ def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application
     ).select_related("network")
 
 
+# --- The agenda as sent, and as it stands -----------------------------------------------------
+
+
+def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere:
+    applications taken off the assembly drop out (unless their vote opened), those placed on it
+    since are added at the end (unsaved items)."""
+    placed = list(applications_on_agenda(assembly=assembly))
+    placed_ids = {application.pk for application in placed}
+    items = [
+        item
+        for item in assembly.agenda_items.all()
+        if not (
+            item.kind == AgendaItem.Kind.ADHESION
+            and item.vote_state == AgendaItem.VoteState.NOT_OPEN
+            and item.application_id not in placed_ids
+        )
+    ]
+    listed = {item.application_id for item in items}
+    items += [
+        AgendaItem(
+            assembly=assembly,
+            kind=AgendaItem.Kind.ADHESION,
+            application=application,
+            title=application.network.legal_name,
+        )
+        for application in placed
+        if application.pk not in listed
+    ]
+    return items
+
+
+def agenda_snapshot(items: list[AgendaItem]) -> list[dict]:
+    """What the members are told of an agenda: each item's identity, title and majority."""
+    return [
+        {
+            "key": (
+                f"application:{item.application_id}"
+                if item.kind == AgendaItem.Kind.ADHESION
+                else f"motion:{item.pk}"
+            ),
+            "kind": item.kind,
+            "title": item.title,
+            "majority": item.majority,
+        }
+        for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class AgendaChange:
+    """How the agenda as it stands differs from the one last sent to the members."""
+
+    last_sent: Convocation | None
+    items: list[AgendaItem]
+    added: list[dict]
+    removed: list[dict]
+    changed: bool  # anything differs (items, their order, titles or majorities)
+
+
+def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
+    last_sent = assembly.convocations.order_by("-pk").first()
+    items = agenda_as_it_stands(assembly=assembly)
+    current = agenda_snapshot(items)
+    sent = last_sent.agenda if last_sent is not None else []
+    sent_keys = {entry["key"] for entry in sent}
+    current_keys = {entry["key"] for entry in current}
+    return AgendaChange(
+        last_sent=last_sent,
+        items=items,
+        added=[entry for entry in current if entry["key"] not in sent_keys],
+        removed=[entry for entry in sent if entry["key"] not in current_keys],
+        changed=last_sent is not None and current != sent,
+    )
+
+
 # --- The record of the assembly -------------------------------------------------------------
 
 
