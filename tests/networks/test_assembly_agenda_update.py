@@ -100,6 +100,9 @@ def test_the_updated_agenda_reads_in_french_for_a_french_representative(staff, c
     assert french.language == "fr"
     assert french.subject.startswith("Ordre du jour mis à jour\u00a0: ")
     assert "Nouveau à l’ordre du jour\u00a0:\n- Adhésion de Réseau Nouveau" in french.body_text
+    assert "Vous recevez cet ordre du jour mis à jour en tant que représentant de" in (
+        french.body_text
+    )
     assert "Ordre du jour mis à jour" in french.body_html
 
 
