@@ -133,6 +133,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Registrants' personal data is erased this many days after their session.
 SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default=180)
+# Submissions of the public interest form (/join/interest/), valid or not, per client address
+# and hour.
+NETWORKS_INTEREST_RATE_LIMIT = env.int("NETWORKS_INTEREST_RATE_LIMIT", default=10)
 # Registration form submissions per client address and hour.
 SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
 # Registration by email: the address shown on every session (``sessions+7@...`` names session

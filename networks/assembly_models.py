@@ -125,11 +125,21 @@ class AgendaItem(models.Model):
 
 
 class Convocation(models.Model):
-    """Staff sent the convocation (with the agenda) to every member network's representatives."""
+    """Staff sent the convocation (with the agenda) to every member network's representatives,
+    or, once convened, the agenda again because it changed (an agenda update)."""
+
+    class Kind(models.TextChoices):
+        CONVOCATION = "convocation", _("convocation")
+        AGENDA_UPDATE = "agenda_update", _("updated agenda")
 
     assembly = models.ForeignKey(
         GeneralAssembly, on_delete=models.CASCADE, related_name="convocations"
     )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.CONVOCATION
+    )
+    # The agenda as sent: [{"key": "application:12" | "motion:7", "title": ..., "majority": ...}].
+    agenda = models.JSONField(_("agenda as sent"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -144,7 +154,7 @@ class Convocation(models.Model):
     class Meta:
         verbose_name = _("convocation")
         verbose_name_plural = _("convocations")
-        ordering = ["-sent_at"]
+        ordering = ["-sent_at", "-pk"]
 
     def __str__(self):
         return f"{self.assembly} — {self.sent_at:%Y-%m-%d}"

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ensie_portal.accounts.permissions import is_board
 
+from . import voting
+from .assembly_models import Choice
 from .models import (
     AgendaItem,
     Application,
@@ -187,20 +192,133 @@ def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application
     ).select_related("network")
 
 
+# --- The agenda as sent, and as it stands -----------------------------------------------------
+
+
+def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere:
+    applications taken off the assembly drop out (unless their vote opened), those placed on it
+    since are added at the end (unsaved items)."""
+    placed = list(applications_on_agenda(assembly=assembly))
+    placed_ids = {application.pk for application in placed}
+    items = [
+        item
+        for item in assembly.agenda_items.all()
+        if not (
+            item.kind == AgendaItem.Kind.ADHESION
+            and item.vote_state == AgendaItem.VoteState.NOT_OPEN
+            and item.application_id not in placed_ids
+        )
+    ]
+    listed = {item.application_id for item in items}
+    items += [
+        AgendaItem(
+            assembly=assembly,
+            kind=AgendaItem.Kind.ADHESION,
+            application=application,
+            title=application.network.legal_name,
+        )
+        for application in placed
+        if application.pk not in listed
+    ]
+    return items
+
+
+def agenda_snapshot(items: list[AgendaItem]) -> list[dict]:
+    """What the members are told of an agenda: each item's identity, title and majority."""
+    return [
+        {
+            "key": (
+                f"application:{item.application_id}"
+                if item.kind == AgendaItem.Kind.ADHESION
+                else f"motion:{item.pk}"
+            ),
+            "kind": item.kind,
+            "title": item.title,
+            "majority": item.majority,
+        }
+        for item in items
+    ]
+
+
+@dataclass(frozen=True)
+class AgendaChange:
+    """How the agenda as it stands differs from the one last sent to the members."""
+
+    last_sent: Convocation | None
+    items: list[AgendaItem]
+    added: list[dict]
+    removed: list[dict]
+    changed: bool  # anything differs (items, their order, titles or majorities)
+
+
+def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
+    last_sent = assembly.convocations.order_by("-pk").first()
+    items = agenda_as_it_stands(assembly=assembly)
+    current = agenda_snapshot(items)
+    sent = last_sent.agenda if last_sent is not None else []
+    sent_keys = {entry["key"] for entry in sent}
+    current_keys = {entry["key"] for entry in current}
+    return AgendaChange(
+        last_sent=last_sent,
+        items=items,
+        added=[entry for entry in current if entry["key"] not in sent_keys],
+        removed=[entry for entry in sent if entry["key"] not in current_keys],
+        changed=last_sent is not None and current != sent,
+    )
+
+
 # --- The record of the assembly -------------------------------------------------------------
 
 
-RECORD_HEADER = ["section", "item", "network", "country", "value", "by", "at"]
+def record_header() -> list[str]:
+    """The record's column names, in the active language."""
+    return [
+        pgettext("assembly record column", "section"),
+        pgettext("assembly record column", "item"),
+        pgettext("assembly record column", "network"),
+        pgettext("assembly record column", "country"),
+        pgettext("assembly record column", "value"),
+        pgettext("assembly record column", "by"),
+        pgettext("assembly record column", "at"),
+    ]
+
+
+def _record_sections() -> dict[str, str]:
+    return {
+        "assembly": pgettext("assembly record section", "assembly"),
+        "attendance": pgettext("assembly record section", "attendance"),
+        "vote": pgettext("assembly record section", "vote"),
+        "outcome": pgettext("assembly record section", "outcome"),
+        "country vote": pgettext("assembly record section", "country vote"),
+    }
 
 
 def _quorum_text(item: AgendaItem) -> str:
+    counts = {"present": item.present_countries, "eligible": item.eligible_countries}
     if item.quorum_met is None:
-        return "-"
-    return "met" if item.quorum_met else "not met"
+        return _("quorum not counted")
+    if item.quorum_met:
+        return _("quorum met (%(present)s/%(eligible)s countries)") % counts
+    return _("quorum not met (%(present)s/%(eligible)s countries)") % counts
 
 
-def assembly_record_rows(*, assembly: GeneralAssembly) -> list[list]:
-    """The record for the minutes: attendance, every vote and who cast it, the outcomes."""
+RECORD_CHOICE_ORDER = (voting.YES, voting.NO, voting.ABSTAIN, voting.BLANK)
+
+
+def _choice_labels() -> dict[str, str]:
+    return {
+        **{value: str(label) for value, label in Choice.choices},
+        voting.BLANK: _("blank (networks disagree)"),
+    }
+
+
+def assembly_record_rows(*, assembly: GeneralAssembly, language: str) -> list[list]:
+    """The record for the minutes: attendance, every vote and who cast it, the outcomes.
+
+    Column names and labels are in ``language``; names, titles, country codes, email addresses
+    and ISO dates are as stored, so the file stays sortable.
+    """
     attendances = Attendance.objects.filter(assembly=assembly).select_related(
         "network", "recorded_by"
     )
@@ -210,37 +328,50 @@ def assembly_record_rows(*, assembly: GeneralAssembly) -> list[list]:
         .order_by("item__position", "item__pk", "network__country", "network__legal_name")
     )
     items = AgendaItem.objects.filter(assembly=assembly)
-    rows = [
-        RECORD_HEADER,
-        ["assembly", assembly.title, "", "", assembly.status, "", assembly.date.isoformat()],
-    ]
-    rows += [
-        ["attendance", "", row.network.legal_name, row.network.country.code, "present",
-         "self check-in" if row.self_checked_in else getattr(row.recorded_by, "email", ""),
-         row.arrived_at.isoformat()]
-        for row in attendances
-    ]  # fmt: skip
-    rows += [
-        ["vote", vote.item.title, vote.network.legal_name, vote.network.country.code, vote.choice,
-         getattr(vote.cast_by, "email", ""), vote.cast_at.isoformat()]
-        for vote in votes
-    ]  # fmt: skip
-    for item in items:
-        summary = "; ".join(
-            [
-                item.outcome or item.vote_state,
-                f"majority {item.majority}",
-                f"quorum {_quorum_text(item)} "
-                f"({item.present_countries}/{item.eligible_countries} countries)",
-                *(f"{choice} {count}" for choice, count in item.totals.items()),
-            ]
-        )
-        closed = item.closed_at.isoformat() if item.closed_at else ""
-        rows.append(["outcome", item.title, "", "", summary, "", closed])
+    with translation.override(language):
+        section = _record_sections()
+        choices = _choice_labels()
+        present = pgettext("assembly record attendance", "present")
+        self_checked_in = _("checked in by its representative")
+        rows = [
+            record_header(),
+            [section["assembly"], assembly.title, "", "", str(assembly.get_status_display()), "",
+             assembly.date.isoformat()],
+        ]  # fmt: skip
         rows += [
-            ["country vote", item.title, "", country, choice, "", ""]
-            for country, choice in item.country_breakdown.items()
-        ]
+            [section["attendance"], "", row.network.legal_name, row.network.country.code, present,
+             self_checked_in if row.self_checked_in else getattr(row.recorded_by, "email", ""),
+             row.arrived_at.isoformat()]
+            for row in attendances
+        ]  # fmt: skip
+        rows += [
+            [section["vote"], vote.item.title, vote.network.legal_name, vote.network.country.code,
+             choices.get(vote.choice, vote.choice), getattr(vote.cast_by, "email", ""),
+             vote.cast_at.isoformat()]
+            for vote in votes
+        ]  # fmt: skip
+        # Between the parts of an outcome (French typography puts a no-break space before ";").
+        separator = pgettext("assembly record outcome separator", "; ")
+        for item in items:
+            summary = separator.join(
+                [
+                    str(item.get_outcome_display() or item.get_vote_state_display()),
+                    str(item.get_majority_display()),
+                    _quorum_text(item),
+                    *(
+                        f"{choices[choice]} {item.totals[choice]}"
+                        for choice in RECORD_CHOICE_ORDER
+                        if choice in item.totals
+                    ),
+                ]
+            )
+            closed = item.closed_at.isoformat() if item.closed_at else ""
+            rows.append([section["outcome"], item.title, "", "", summary, "", closed])
+            rows += [
+                [section["country vote"], item.title, "", country, choices.get(choice, choice),
+                 "", ""]
+                for country, choice in item.country_breakdown.items()
+            ]  # fmt: skip
     return rows
 
 

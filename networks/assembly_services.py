@@ -8,6 +8,8 @@ application through the membership workflow (:func:`networks.services.applicatio
 """
 
 import datetime
+import hashlib
+import json
 from fractions import Fraction
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from ensie_portal.outbox.services import mail_queue
 from . import voting
 from .assembly_models import AgendaItem, Attendance, Choice, Convocation, Majority, Outcome, Vote
 from .assembly_selectors import (
+    agenda_snapshot,
     applications_on_agenda,
     convocation_is_late,
     eligible_networks,
@@ -212,14 +215,21 @@ def _url_in(language: str, name: str, **kwargs) -> str:
         return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs)}"
 
 
-def _send_convocation(assembly: GeneralAssembly, convocation: Convocation) -> int:
-    """Queue the convocation to each representative of a member network, in their language."""
-    items = list(assembly.agenda_items.select_related("application__network"))
+def _convocation_recipients() -> tuple[dict[int, User], dict[int, list[Network]]]:
+    """The representatives of every member network (once each) and the networks of each."""
     networks_of: dict[int, list[Network]] = {}
     users: dict[int, User] = {}
     for link in representatives_of_members().order_by("user_id", "network__legal_name"):
         users[link.user_id] = link.user
         networks_of.setdefault(link.user_id, []).append(link.network)
+    return users, networks_of
+
+
+def _send_convocation(assembly: GeneralAssembly, convocation: Convocation) -> int:
+    """Queue the convocation to each representative of a member network, in their language."""
+    items = list(assembly.agenda_items.select_related("application__network"))
+    convocation.agenda = agenda_snapshot(items)
+    users, networks_of = _convocation_recipients()
     for user in users.values():
         language = user.preferred_language or settings.LANGUAGE_CODE
         mail_queue(
@@ -265,7 +275,7 @@ def assembly_convene(
         agenda_sync(assembly=locked)
         convocation = Convocation.objects.create(assembly=locked, sent_by=actor, late=late)
         convocation.recipients = _send_convocation(locked, convocation)
-        convocation.save(update_fields=["recipients"])
+        convocation.save(update_fields=["recipients", "agenda"])
 
     return transition(
         obj=assembly,
@@ -276,6 +286,78 @@ def assembly_convene(
         data={"late": late, "days_before": days_before},
         on_done=[_send],
     )
+
+
+def _agenda_digest(agenda: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(agenda, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Convocation:
+    """The chair or staff send the agenda again because it changed since it was last sent.
+
+    The agenda is first brought up to date (applications placed on the assembly or taken off
+    it); the updated agenda then goes to the convocation's recipients (the representatives of
+    every member network), each in their language, saying what was added and removed. Once per
+    agenda version: with the agenda as last sent, nothing is sent.
+    """
+    locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    if not (is_staff(actor, locked) or is_chair(actor, locked)):
+        raise DomainError(_("You are not allowed to do this."))
+    if locked.status not in (A.CONVENED, A.IN_SESSION):
+        raise DomainError(
+            _("The updated agenda is sent after the convocation and before the assembly closes.")
+        )
+    previous = locked.convocations.order_by("-pk").first()
+    if previous is None:
+        raise DomainError(_("Send the convocation first."))
+    agenda_sync(assembly=locked)
+    items = list(locked.agenda_items.select_related("application__network"))
+    agenda = agenda_snapshot(items)
+    if agenda == previous.agenda:
+        raise DomainError(_("The members already have this agenda: it has not changed since."))
+    sent_keys = {entry["key"] for entry in previous.agenda}
+    keys = {entry["key"] for entry in agenda}
+    added = [
+        item for item, entry in zip(items, agenda, strict=True) if entry["key"] not in sent_keys
+    ]
+    removed = [entry for entry in previous.agenda if entry["key"] not in keys]
+    update = Convocation.objects.create(
+        assembly=locked, sent_by=actor, kind=Convocation.Kind.AGENDA_UPDATE, agenda=agenda
+    )
+    version = f"{previous.pk}-{_agenda_digest(agenda)}"
+    users, networks_of = _convocation_recipients()
+    for user in users.values():
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        mail_queue(
+            key=f"networks:assembly:{locked.pk}:agenda-update:{version}:{user.pk}",
+            to=user.email,
+            template="networks_assembly_agenda_update",
+            context={
+                "assembly": locked,
+                "items": items,
+                "added": added,
+                "removed": removed,
+                "recipient": user,
+                "networks": networks_of[user.pk],
+                "url": _url_in(language, "networks:assembly_detail", pk=locked.pk),
+            },
+            language=language,
+            related=locked,
+        )
+    update.recipients = len(users)
+    update.save(update_fields=["recipients"])
+    audit_record(
+        obj=locked,
+        actor=actor,
+        action="agenda_update_send",
+        data={
+            "convocation": update.pk,
+            "added": [entry["key"] for entry in agenda if entry["key"] not in sent_keys],
+            "removed": [entry["key"] for entry in removed],
+        },
+    )
+    return update
 
 
 # --- The session ----------------------------------------------------------------------------

@@ -20,6 +20,11 @@ urlpatterns = [
     path("assemblies/<int:pk>/chair/", views.chair, name="assembly_chair"),
     path("assemblies/<int:pk>/chair/session/", views.chair_session, name="assembly_session"),
     path(
+        "assemblies/<int:pk>/chair/agenda-update/",
+        views.chair_agenda_update,
+        name="assembly_agenda_update",
+    ),
+    path(
         "assemblies/<int:pk>/chair/attendance/",
         views.chair_attendance,
         name="assembly_attendance",
@@ -45,6 +50,11 @@ urlpatterns = [
         "board/assemblies/<int:pk>/agenda/sync/",
         views.StaffAgendaSync.as_view(),
         name="staff_agenda_sync",
+    ),
+    path(
+        "board/assemblies/<int:pk>/agenda/update/",
+        views.StaffAgendaUpdate.as_view(),
+        name="staff_agenda_update",
     ),
     path(
         "board/assemblies/<int:pk>/motions/",

@@ -109,6 +109,13 @@ def _chair_required(view):
     return login_required(wrapped)
 
 
+def _agenda_change_if_sendable(assembly):
+    """How the agenda changed since it was sent, while an updated agenda may be sent."""
+    if assembly.status not in (GeneralAssembly.Status.CONVENED, GeneralAssembly.Status.IN_SESSION):
+        return None
+    return selectors.agenda_change(assembly=assembly)
+
+
 @_chair_required
 def chair(request, assembly):
     items = list(assembly.agenda_items.all())
@@ -129,6 +136,7 @@ def chair(request, assembly):
             if any_open and request.GET.get("auto") != "off"
             else None,
             "any_open": any_open,
+            "agenda_change": _agenda_change_if_sendable(assembly),
             "auto_off": request.GET.get("auto") == "off",
         },
     )
@@ -207,6 +215,37 @@ def chair_vote_close(request, assembly, item_pk):
     )
 
 
+def _agenda_update(request, assembly, *, back: str):
+    """Send the updated agenda: GET shows what changed and asks to confirm, POST sends it."""
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.assembly_agenda_update_send(assembly=assembly, actor=request.user),
+            _("The updated agenda is on its way to the representatives of every member network."),
+        )
+        return redirect(back)
+    return render(
+        request,
+        "networks/assembly/agenda_update.html",
+        {
+            "assembly": assembly,
+            "change": _agenda_change_if_sendable(assembly),
+            "recipients": selectors.representatives_of_members()
+            .values("user_id")
+            .distinct()
+            .count(),
+            "back": back,
+        },
+    )
+
+
+@_chair_required
+def chair_agenda_update(request, assembly):
+    return _agenda_update(
+        request, assembly, back=reverse("networks:assembly_chair", kwargs={"pk": assembly.pk})
+    )
+
+
 # --- The record (CSV) -----------------------------------------------------------------------
 
 
@@ -221,8 +260,10 @@ def assembly_record_csv(request, pk):
         f'attachment; filename="general-assembly-{assembly.date:%Y-%m-%d}.csv"'
     )
     response["Cache-Control"] = "private, no-store"
+    # The byte order mark lets spreadsheets read the accents of the French labels as UTF-8.
+    response.write("\ufeff")
     writer = csv.writer(response)
-    rows = selectors.assembly_record_rows(assembly=assembly)
+    rows = selectors.assembly_record_rows(assembly=assembly, language=request.LANGUAGE_CODE)
     writer.writerows([[csv_cell(value) for value in row] for row in rows])
     return response
 
@@ -251,6 +292,7 @@ class StaffAssemblyView(StaffRequiredMixin, View):
                 "assembly": assembly,
                 "items": list(assembly.agenda_items.all()),
                 "convocations": list(assembly.convocations.all()),
+                "agenda_change": _agenda_change_if_sendable(assembly),
                 "late": selectors.convocation_is_late(assembly=assembly, today=today),
                 "convene_by": selectors.one_month_before(assembly.date),
                 "motion_form": motion_form or MotionForm(),
@@ -318,6 +360,20 @@ class StaffAgendaSync(StaffRequiredMixin, View):
             _("The agenda lists the applications placed on this assembly."),
         )
         return redirect("networks:staff_assembly", pk=pk)
+
+
+class StaffAgendaUpdate(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        return self.respond(request, pk)
+
+    def post(self, request, pk):
+        return self.respond(request, pk)
+
+    def respond(self, request, pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        return _agenda_update(
+            request, assembly, back=reverse("networks:staff_assembly", kwargs={"pk": pk})
+        )
 
 
 class StaffMotionAdd(StaffRequiredMixin, View):

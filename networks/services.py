@@ -43,7 +43,7 @@ from .models import (
     Network,
     Representative,
 )
-from .selectors import assembly_submission_problem
+from .selectors import assembly_submission_problem, may_record_fee_payments
 
 S = Application.Status
 
@@ -784,7 +784,7 @@ def membership_fee_mark_paid(
     *, fee: MembershipFee, actor: User, paid_on: datetime.date | None = None
 ) -> MembershipFee:
     """Staff record the payment (this gives the network its vote, Art. 15)."""
-    if not is_staff(actor, fee):
+    if not may_record_fee_payments(actor):
         raise DomainError(_("You are not allowed to do this."))
     locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
     if locked.paid_on is not None:
@@ -795,4 +795,22 @@ def membership_fee_mark_paid(
     locked.paid_on = paid_on or timezone.localdate()
     locked.save(update_fields=["paid_on", "updated_at"])
     audit_record(obj=locked, actor=actor, action="fee_paid", data={"paid_on": str(locked.paid_on)})
+    return locked
+
+
+@transaction.atomic
+def membership_fee_mark_unpaid(*, fee: MembershipFee, actor: User) -> MembershipFee:
+    """Staff take back a payment recorded by mistake (the network loses its vote, Art. 15).
+
+    Audited like the payment itself, with the date that was recorded.
+    """
+    if not may_record_fee_payments(actor):
+        raise DomainError(_("You are not allowed to do this."))
+    locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
+    if locked.paid_on is None:
+        raise DomainError(_("This fee is not marked paid."))
+    was_paid_on = locked.paid_on
+    locked.paid_on = None
+    locked.save(update_fields=["paid_on", "updated_at"])
+    audit_record(obj=locked, actor=actor, action="fee_unpaid", data={"paid_on": str(was_paid_on)})
     return locked

@@ -60,6 +60,7 @@ urlpatterns = [
     path("board/fees/", views.FeeList.as_view(), name="fee_list"),
     path("board/fees/open-year/", views.FeeYearOpen.as_view(), name="fee_year_open"),
     path("board/fees/<int:pk>/paid/", views.FeeMarkPaid.as_view(), name="fee_paid"),
+    path("board/fees/<int:pk>/unpaid/", views.FeeMarkUnpaid.as_view(), name="fee_unpaid"),
 ]
 
 # The General Assembly (issue 6).

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
+from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import client_ip, ratelimit_hit
 from ensie_portal.core.storage import stream_file
@@ -42,7 +43,6 @@ from .models import (
     CRITERIA_GROUPS,
     Application,
     JoinDocument,
-    MembershipFee,
     europe_countries,
 )
 
@@ -144,24 +144,37 @@ def join_document(request, pk, name):
 
 
 def interest(request):
-    if request.method == "POST":
-        form = InterestForm(request.POST)
-        if form.is_valid():
-            if not ratelimit_hit(f"join-interest:{client_ip(request)}", limit=5, period=3600):
-                form.add_error(None, _("Too many attempts. Please try again later."))
-            else:
-                services.application_interest_create(
-                    **form.cleaned_data, language=translation.get_language() or "en"
-                )
-                return redirect("networks:interest_done")
-    else:
+    if request.method != "POST":
         user = request.user
         form = InterestForm(
             initial={"contact_name": user.display_name, "contact_email": user.email}
             if user.is_authenticated
             else None
         )
-    return render(request, "networks/interest.html", {"form": form})
+        return render(request, "networks/interest.html", {"form": form})
+    form = InterestForm(request.POST)
+    # Every submission counts, valid or not: a bot posting rubbish is limited too.
+    if not ratelimit_hit(
+        f"join-interest:{client_ip(request)}",
+        limit=settings.NETWORKS_INTEREST_RATE_LIMIT,
+        period=3600,
+    ):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many attempts from your connection. What you typed is kept below: please "
+                "send it again in an hour, or write to the secretariat at %(email)s."
+            )
+            % {"email": settings.SECRETARIAT_EMAIL},
+        )
+        return render(request, "networks/interest.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "networks/interest.html", {"form": form}, status=400)
+    services.application_interest_create(
+        **form.cleaned_data, language=translation.get_language() or "en"
+    )
+    return redirect("networks:interest_done")
 
 
 @require_GET
@@ -556,15 +569,58 @@ class FeeYearOpen(StaffRequiredMixin, View):
         return redirect(f"{reverse('networks:fee_list')}?year={year}")
 
 
-class FeeMarkPaid(StaffRequiredMixin, View):
+class FeePaymentAction(StaffRequiredMixin, View):
+    """Record a fee as paid, or take it back: GET asks to confirm, POST does it.
+
+    The fee is looked up among those the user may record (anyone else gets a 404).
+    """
+
+    template_name = ""
+    applies_when_paid = False  # the state the fee must be in for the question to be asked
+
+    def get(self, request, pk):
+        fee = selectors.fee_for_payment_record(user=request.user, pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"fee": fee, "applies": fee.is_paid == self.applies_when_paid},
+        )
+
     def post(self, request, pk):
-        fee = get_object_or_404(MembershipFee, pk=pk)
-        try:
-            services.membership_fee_mark_paid(fee=fee, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, _("The fee of %(network)s is marked paid.") % {"network": fee.network}
-            )
+        fee = selectors.fee_for_payment_record(user=request.user, pk=pk)
+        act(request, lambda: self.call(fee, request.user), self.success_message(fee))
         return redirect(f"{reverse('networks:fee_list')}?year={fee.year}")
+
+    def call(self, fee, actor):
+        raise NotImplementedError
+
+    def success_message(self, fee) -> str:
+        raise NotImplementedError
+
+
+class FeeMarkPaid(FeePaymentAction):
+    template_name = "networks/fee_mark_paid.html"
+    applies_when_paid = False
+
+    def call(self, fee, actor):
+        services.membership_fee_mark_paid(fee=fee, actor=actor)
+
+    def success_message(self, fee):
+        return _("The fee of %(network)s for %(year)s is marked paid.") % {
+            "network": fee.network.display_name,
+            "year": fee.year,
+        }
+
+
+class FeeMarkUnpaid(FeePaymentAction):
+    template_name = "networks/fee_mark_unpaid.html"
+    applies_when_paid = True
+
+    def call(self, fee, actor):
+        services.membership_fee_mark_unpaid(fee=fee, actor=actor)
+
+    def success_message(self, fee):
+        return _("The fee of %(network)s for %(year)s is marked unpaid.") % {
+            "network": fee.network.display_name,
+            "year": fee.year,
+        }

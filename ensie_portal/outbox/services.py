@@ -2,6 +2,7 @@
 
 import base64
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,7 +54,8 @@ def mail_render(*, template: str, context: dict, language: str) -> tuple[str, st
         subject = render_to_string(f"emails/{template}.subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    subject = " ".join(subject.split())
+    # One line; the no-break spaces of French typography ("Convocation\u00a0: ...") are kept.
+    subject = re.sub(r"[ \t\r\n]+", " ", subject).strip()
     return subject, text.strip() + "\n", html
 
 

@@ -4,7 +4,7 @@ no axe-core violation, nothing from another host; and a demo vote end to end."""
 import pytest
 
 from networks.assembly_demo import TITLE
-from networks.models import AgendaItem, Application, GeneralAssembly
+from networks.models import AgendaItem, Application, Convocation, GeneralAssembly
 from tests.e2e.test_membership_pages import check, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,8 @@ def test_member_chair_and_staff_pages_are_accessible(open_page, live_server, dem
     pk = assembly.pk
     item = assembly.agenda_items.get(vote_state=AgendaItem.VoteState.OPEN)
     motion = assembly.agenda_items.filter(kind=AgendaItem.Kind.MOTION).first()
+    # A convocation sent before the agenda filled up: the updated agenda is offered.
+    Convocation.objects.create(assembly=assembly, agenda=[])
     member = signed_in(open_page, live_server, "member@demo.ensie.eu")
     check(member, f"{language}/assemblies/")
     check(member, f"{language}/assemblies/{pk}/")
@@ -32,10 +34,13 @@ def test_member_chair_and_staff_pages_are_accessible(open_page, live_server, dem
     assert 'http-equiv="refresh"' in response.text()
     check(chair, f"{language}/assemblies/{pk}/chair/?auto=off")
     check(chair, f"{language}/assemblies/{pk}/chair/items/{item.pk}/close/")
+    check(chair, f"{language}/assemblies/{pk}/chair/agenda-update/")
+    assert chair.page.locator("main form button[type=submit]").count() == 1
     staff = signed_in(open_page, live_server, "staff@demo.ensie.eu")
     check(staff, f"{language}/board/assemblies/")
     check(staff, f"{language}/board/assemblies/{pk}/")
     check(staff, f"{language}/board/assemblies/{pk}/items/{motion.pk}/delete/")
+    check(staff, f"{language}/board/assemblies/{pk}/agenda/update/")
     planned = GeneralAssembly.objects.filter(status=GeneralAssembly.Status.PLANNED).first()
     check(staff, f"{language}/board/assemblies/{planned.pk}/convene/")
 

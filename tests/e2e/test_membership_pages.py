@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from ensie_portal.accounts.models import User
-from networks.models import Application
+from networks.models import Application, MembershipFee
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +63,11 @@ def test_board_and_staff_pages_are_accessible(open_page, live_server, demo_data,
     for slug in ("demo-applicant-portugal", "demo-applicant-ireland", "demo-applicant-croatia"):
         check(staff, f"{language}/board/applications/{pk_of(slug)}/")
     check(staff, f"{language}/board/fees/")
+    # Marking a fee paid, and taking it back, are each asked first.
+    unpaid = MembershipFee.objects.filter(paid_on__isnull=True).first()
+    paid = MembershipFee.objects.filter(paid_on__isnull=False).first()
+    check(staff, f"{language}/board/fees/{unpaid.pk}/paid/")
+    check(staff, f"{language}/board/fees/{paid.pk}/unpaid/")
 
 
 def test_fee_calculator_and_directory_filter_are_accessible(open_page, demo_data):

@@ -14,6 +14,7 @@ from networks.models import (
     FeeBand,
     FeeSchedule,
     GeneralAssembly,
+    MembershipFee,
     Network,
     Representative,
 )
@@ -45,6 +46,18 @@ class RepresentativeFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     user = factory.SubFactory(UserFactory)
     is_main_contact = True
+
+
+class MembershipFeeFactory(factory.django.DjangoModelFactory):
+    """A member network's fee for ``year``, unpaid unless ``paid_on`` is given."""
+
+    class Meta:
+        model = MembershipFee
+
+    network = factory.SubFactory(MemberNetworkFactory)
+    year = 2030
+    amount_due = Decimal("500")
+    paid_on = None
 
 
 class GeneralAssemblyFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from networks.assembly_services import assembly_vote_cast, assembly_vote_close
 from networks.models import AgendaItem, Application, Attendance, GeneralAssembly, Vote
@@ -244,20 +244,56 @@ def test_the_chairs_screen_makes_a_fixed_number_of_queries(
 # --- The record -----------------------------------------------------------------------------
 
 
+def record(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets then read UTF-8
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
 def test_the_record_lists_attendance_every_vote_with_who_cast_it_and_the_outcome(client, motion):
     network, user = member(motion.assembly, country="FR")
     assembly_vote_cast(item=motion, network=network, actor=user, choice="yes")
     assembly_vote_close(item=motion, actor=motion.assembly.chair)
     client.force_login(motion.assembly.chair)
-    response = client.get(reverse("networks:assembly_record", args=[motion.assembly_id]))
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = record(client.get(reverse("networks:assembly_record", args=[motion.assembly_id])))
+    assert rows[0] == ["section", "item", "network", "country", "value", "by", "at"]
     assert ["attendance", "", network.legal_name, "FR", "present"] == rows[2][:5]
     vote = next(row for row in rows if row[0] == "vote")
     assert vote[:6] == ["vote", "Budget 2027", network.legal_name, "FR", "yes", user.email]
     outcome = next(row for row in rows if row[0] == "outcome")
-    assert outcome[4].startswith("adopted; majority simple; quorum met (1/1 countries)")
+    assert outcome[4] == (
+        "adopted; simple majority (more yes than no); quorum met (1/1 countries); yes 1; no 0; "
+        "abstain 0; blank (networks disagree) 0"
+    )
     assert ["country vote", "Budget 2027", "", "FR", "yes", "", ""] in rows
+
+
+def test_a_french_user_gets_the_record_in_french(client):
+    assembly = AssemblyInSessionFactory(chair=UserFactory(preferred_language="fr"))
+    motion = MotionFactory(assembly=assembly, title="=Budget 2027")
+    network, user = member(assembly, country="FR")
+    Attendance.objects.filter(network=network).update(self_checked_in=True)
+    assembly_vote_cast(item=motion, network=network, actor=user, choice="abstain")
+    assembly_vote_close(item=motion, actor=assembly.chair)
+    client.force_login(assembly.chair)
+    with translation.override("fr"):
+        url = reverse("networks:assembly_record", args=[assembly.pk])
+    rows = record(client.get(url))
+    assert rows[0] == ["rubrique", "point", "réseau", "pays", "valeur", "par", "date et heure"]
+    assert rows[1][:5] == ["assemblée", assembly.title, "", "", "en séance"]
+    assert rows[2][:6] == [
+        "présence", "", network.legal_name, "FR", "présent",
+        "présence signalée par son représentant",
+    ]  # fmt: skip
+    assert rows[3][:6] == ["vote", "'=Budget 2027", network.legal_name, "FR", "abstention",
+                           user.email]  # fmt: skip
+    outcome = next(row for row in rows if row[0] == "résultat")
+    assert outcome[4] == (
+        "refusé\u00a0; majorité simple (plus de oui que de non)\u00a0; quorum atteint (1/1 pays)"
+        "\u00a0; oui 0\u00a0; non 0\u00a0; abstention 1"
+        "\u00a0; blanc (les réseaux sont en désaccord) 0"
+    )
+    assert ["vote du pays", "'=Budget 2027", "", "FR", "abstention", "", ""] in rows
 
 
 def test_the_record_never_starts_a_cell_with_a_formula(client, assembly):

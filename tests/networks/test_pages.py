@@ -185,12 +185,57 @@ def test_interest_form_errors_are_next_to_the_field_and_input_is_kept(client):
     assert not Application.objects.exists()
 
 
-def test_interest_form_is_rate_limited(client):
+def test_interest_form_is_rate_limited(client, settings):
+    settings.NETWORKS_INTEREST_RATE_LIMIT = 5
     for n in range(5):
         client.post(reverse("networks:interest"), {**INTEREST, "contact_email": f"x{n}@ex.org"})
     response = client.post(reverse("networks:interest"), {**INTEREST, "contact_email": "y@ex.org"})
+    assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
     assert Application.objects.count() == 5
+
+
+def test_invalid_interest_submissions_count_towards_the_rate_limit(client, settings):
+    settings.NETWORKS_INTEREST_RATE_LIMIT = 3
+    for _n in range(3):
+        response = client.post(reverse("networks:interest"), {**INTEREST, "contact_email": "bad"})
+        assert response.status_code == 400
+    response = client.post(reverse("networks:interest"), INTEREST)
+    assert response.status_code == 429
+    assert not Application.objects.exists()
+
+
+def test_a_limited_interest_submission_comes_back_with_what_was_typed(client, settings):
+    settings.NETWORKS_INTEREST_RATE_LIMIT = 1
+    client.post(reverse("networks:interest"), {**INTEREST, "contact_email": "bad"})
+    response = client.post(reverse("networks:interest"), {**INTEREST, "message": "Hello ENSIE"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert 'role="alert"' in page
+    assert "Too many attempts from your connection. What you typed is kept below" in page
+    assert 'value="Réseau test"' in page
+    assert 'value="lea@example.org"' in page
+    assert "Hello ENSIE</textarea>" in page
+    assert not Application.objects.exists()
+
+
+def test_a_limited_interest_submission_is_told_so_in_french(client, settings):
+    settings.NETWORKS_INTEREST_RATE_LIMIT = 0
+    response = client.post("/fr" + reverse("networks:interest"), INTEREST)
+    assert response.status_code == 429
+    assert "Trop de tentatives depuis votre connexion." in response.content.decode()
+
+
+def test_the_interest_rate_limit_is_counted_per_address(client, settings):
+    settings.NETWORKS_INTEREST_RATE_LIMIT = 1
+    client.post(reverse("networks:interest"), INTEREST, REMOTE_ADDR="192.0.2.1")
+    other = client.post(
+        reverse("networks:interest"),
+        {**INTEREST, "contact_email": "other@example.org"},
+        REMOTE_ADDR="192.0.2.2",
+    )
+    assert other.status_code == 302
+    assert Application.objects.count() == 2
 
 
 # --- The reasoned request -------------------------------------------------------------------
