@@ -229,16 +229,29 @@ def _send_convocation(assembly: GeneralAssembly, convocation: Convocation) -> in
     """Queue the convocation to each representative of a member network, in their language."""
     items = list(assembly.agenda_items.select_related("application__network"))
     convocation.agenda = agenda_snapshot(items)
+    return _mail_members(
+        assembly,
+        key=f"networks:assembly:{assembly.pk}:convocation:{convocation.pk}",
+        template="networks_assembly_convocation",
+        context={"items": items},
+    )
+
+
+def _mail_members(assembly: GeneralAssembly, *, key: str, template: str, context: dict) -> int:
+    """Queue ``template`` to each representative of a member network, in their language.
+
+    ``key`` (with the recipient added) makes each email go out once. Returns the recipients.
+    """
     users, networks_of = _convocation_recipients()
     for user in users.values():
         language = user.preferred_language or settings.LANGUAGE_CODE
         mail_queue(
-            key=f"networks:assembly:{assembly.pk}:convocation:{convocation.pk}:{user.pk}",
+            key=f"{key}:{user.pk}",
             to=user.email,
-            template="networks_assembly_convocation",
+            template=template,
             context={
+                **context,
                 "assembly": assembly,
-                "items": items,
                 "recipient": user,
                 "networks": networks_of[user.pk],
                 "url": _url_in(language, "networks:assembly_detail", pk=assembly.pk),
@@ -326,26 +339,12 @@ def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Co
         assembly=locked, sent_by=actor, kind=Convocation.Kind.AGENDA_UPDATE, agenda=agenda
     )
     version = f"{previous.pk}-{_agenda_digest(agenda)}"
-    users, networks_of = _convocation_recipients()
-    for user in users.values():
-        language = user.preferred_language or settings.LANGUAGE_CODE
-        mail_queue(
-            key=f"networks:assembly:{locked.pk}:agenda-update:{version}:{user.pk}",
-            to=user.email,
-            template="networks_assembly_agenda_update",
-            context={
-                "assembly": locked,
-                "items": items,
-                "added": added,
-                "removed": removed,
-                "recipient": user,
-                "networks": networks_of[user.pk],
-                "url": _url_in(language, "networks:assembly_detail", pk=locked.pk),
-            },
-            language=language,
-            related=locked,
-        )
-    update.recipients = len(users)
+    update.recipients = _mail_members(
+        locked,
+        key=f"networks:assembly:{locked.pk}:agenda-update:{version}",
+        template="networks_assembly_agenda_update",
+        context={"items": items, "added": added, "removed": removed},
+    )
     update.save(update_fields=["recipients"])
     audit_record(
         obj=locked,
