@@ -78,3 +78,39 @@ def test_contribution_and_moderation_pages_are_accessible(open_page, demo_data):
         session.goto(path.replace("practice-0", Practice.objects.get(title="Waiting").slug))
         assert session.page.locator("h1").count() == 1
         assert_accessible(session)
+
+
+def test_with_javascript_a_ticked_box_applies_at_once_and_keeps_the_keyboard_there(
+    open_page, demo_data
+):
+    session = open_page(javascript=True)
+    page = session.page
+    session.goto("/practices/")
+    note = page.locator("[data-auto-apply-note]")
+    assert note.is_visible()  # said before any box is ticked
+    page.focus("#facet-country-BE")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "country=BE" in page.url
+    assert page.locator("#results-title").inner_text() == "3 practices"
+    assert page.evaluate("document.activeElement.id") == "facet-country-BE"
+    page.wait_for_function(
+        "document.querySelector('[data-results-status]').textContent === '3 practices'"
+    )
+    with page.expect_navigation():
+        page.select_option("#id_sort", "title")
+    assert "sort=title" in page.url
+    assert page.evaluate("document.activeElement.id") == "id_sort"
+    assert_accessible(session)
+    # Typing in the search field does not reload the page; Enter does.
+    page.fill("#id_q", "titre")
+    assert "q=titre" not in page.url
+    with page.expect_navigation():
+        page.press("#id_q", "Enter")
+    assert "q=titre" in page.url
+
+
+def test_without_javascript_the_auto_apply_note_is_not_shown(open_page, demo_data):
+    session = open_page(javascript=False)
+    session.goto("/practices/")
+    assert not session.page.locator("[data-auto-apply-note]").is_visible()
