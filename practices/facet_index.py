@@ -28,7 +28,9 @@ from django.db.models.expressions import RawSQL
 from .models import Practice, Sector, Theme
 
 FACETS = ("country", "sector", "theme", "type", "language")
-INDEX_CACHE_SECONDS = 24 * 3600
+INDEX_KEY = "practices:facet-index"
+# The matches of a text query are kept this long at most (and only for their version).
+MATCHES_CACHE_SECONDS = 3600
 # How long a request waits for the index another process is building, before building it too.
 BUILD_WAIT_SECONDS = 5
 # A practice without a year: its own bitset, never inside a year range.
@@ -148,11 +150,17 @@ def facet_index_build(version: str) -> FacetIndex:
     )
 
 
-def _cache_key(version: str) -> str:
-    return f"practices:facet-index:{version}"
-
-
 _memo: dict[str, FacetIndex] = {}
+
+
+def _shared(version: str) -> FacetIndex | None:
+    """The index in the shared cache, if it is the one of ``version``.
+
+    One key holds the latest index whatever its version, so an old version's index never
+    lingers in the cache.
+    """
+    index = cache.get(INDEX_KEY)
+    return index if index is not None and index.version == version else None
 
 
 def facet_index(version: str) -> FacetIndex:
@@ -163,19 +171,19 @@ def facet_index(version: str) -> FacetIndex:
     """
     index = _memo.get(version)
     if index is None:
-        key = _cache_key(version)
-        index = cache.get(key)
-        if index is None and not cache.add(f"{key}:building", 1, 60):
+        index = _shared(version)
+        building = f"{INDEX_KEY}:{version}:building"
+        if index is None and not cache.add(building, 1, 60):
             deadline = time.monotonic() + BUILD_WAIT_SECONDS
             while index is None and time.monotonic() < deadline:
                 time.sleep(0.05)
-                index = cache.get(key)
+                index = _shared(version)
         if index is None:
             try:
                 index = facet_index_build(version)
-                cache.set(key, index, INDEX_CACHE_SECONDS)
+                cache.set(INDEX_KEY, index, None)
             finally:
-                cache.delete(f"{key}:building")
+                cache.delete(building)
         _memo.clear()  # keep one version only
         _memo[version] = index
     return index
@@ -193,7 +201,7 @@ def text_matches(version: str, query: str, keys: Iterable[int]) -> int:
     matches = cache.get(key)
     if matches is None:
         matches = bitset(keys)
-        cache.set(key, matches, INDEX_CACHE_SECONDS)
+        cache.set(key, matches, MATCHES_CACHE_SECONDS)
     return matches
 
 
