@@ -10,7 +10,8 @@ then an AND of a few bitsets and a population count: under a millisecond for eve
 
 The index is built after each change by a task (``practices.build_facet_index``), kept in the
 shared cache for every process, and memoised in each process for its version. The matches of a
-text query are read from the database once per version and words, and kept in the cache too.
+text query are read from the database once per version and words, and kept in the cache too;
+the task reads those of the last words searched anew, so that they stay quick after a change.
 """
 
 import hashlib
@@ -31,6 +32,8 @@ FACETS = ("country", "sector", "theme", "type", "language")
 INDEX_KEY = "practices:facet-index"
 # The matches of a text query are kept this long at most (and only for their version).
 MATCHES_CACHE_SECONDS = 3600
+RECENT_SEARCHES_KEY = "practices:recent-searches"
+RECENT_SEARCHES = 20
 # How long a request waits for the index another process is building, before building it too.
 BUILD_WAIT_SECONDS = 5
 # A practice without a year: its own bitset, never inside a year range.
@@ -202,7 +205,19 @@ def text_matches(version: str, query: str, keys: Iterable[int]) -> int:
     if matches is None:
         matches = bitset(keys)
         cache.set(key, matches, MATCHES_CACHE_SECONDS)
+        _remember_search(query)
     return matches
+
+
+def _remember_search(query: str) -> None:
+    recent = [words for words in recent_searches() if words != query]
+    cache.set(RECENT_SEARCHES_KEY, [query, *recent][:RECENT_SEARCHES], None)
+
+
+def recent_searches() -> list[str]:
+    """The words searched most recently, newest first: the task reads their matches anew
+    after each change of the catalogue, so that they stay quick to search."""
+    return cache.get(RECENT_SEARCHES_KEY, [])
 
 
 def _any_of(bitsets: dict, values: Iterable) -> int:

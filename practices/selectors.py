@@ -262,9 +262,7 @@ def practice_counts(*, filterset: PracticeFilter) -> Counts:
     chosen = filterset.form.cleaned_data
     matches = None
     if query := _search_text(filterset):
-        text_only = PracticeFilter({"q": query}, queryset=Practice.objects.published())
-        keys = text_only.qs.order_by().values_list("pk", flat=True)
-        matches = text_matches(version, query, keys)
+        matches = practice_text_matches(version=version, query=query)
     return facet_counts(
         index,
         chosen={name: chosen.get(name) for name in FACETS},
@@ -272,6 +270,13 @@ def practice_counts(*, filterset: PracticeFilter) -> Counts:
         year_max=chosen.get("year_max"),
         matches=matches,
     )
+
+
+def practice_text_matches(*, version: str, query: str) -> int:
+    """The bitset of the published practices matching ``query`` (read once per version)."""
+    text_only = PracticeFilter({"q": query}, queryset=Practice.objects.published())
+    keys = text_only.qs.order_by().values_list("pk", flat=True)
+    return text_matches(version, query, keys)
 
 
 def practice_facets(*, counts: Counts, filterset: PracticeFilter) -> list[Facet]:

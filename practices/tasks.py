@@ -3,8 +3,13 @@ from celery import shared_task
 
 @shared_task(name="practices.build_facet_index")
 def build_facet_index() -> None:
-    """Build the facet index of the current catalogue, so that no visitor waits for it."""
-    from .facet_index import facet_index
-    from .selectors import catalogue_version
+    """Build the facet index of the current catalogue, and read the matches of the last words
+    searched, so that no visitor waits for either after a change."""
+    from .facet_index import facet_index, recent_searches
+    from .selectors import catalogue_version, practice_text_matches, text_index_first
 
-    facet_index(catalogue_version())
+    version = catalogue_version()
+    facet_index(version)
+    for query in reversed(recent_searches()):  # oldest first: the order stays the same
+        with text_index_first(query):
+            practice_text_matches(version=version, query=query)

@@ -399,3 +399,28 @@ def test_a_visitor_waits_for_the_index_another_process_is_building(
     with django_assert_max_num_queries(2):  # the page only: no second read of the catalogue
         response = client.get(LIST)
     assert response.context["catalogue"].total == 5
+
+
+def test_words_searched_before_a_publication_stay_quick_after_it(
+    client, catalogue, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from practices import services
+    from tests.practices.factories import make_editor
+
+    client.get(f"{LIST}?q=repair")  # the first search reads the matches
+    with CaptureQueriesContext(connection) as again:
+        client.get(f"{LIST}?q=repair")
+    waiting = PracticeFactory(
+        title="Repair workshop in Tartu", status=Practice.Status.SUBMITTED, published_at=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_publish(practice=waiting, actor=make_editor())
+    # The task read the matches of "repair" anew: the next search needs no more queries than
+    # a repeated one, and finds the new practice.
+    with django_assert_num_queries(len(again)):
+        response = client.get(f"{LIST}?q=repair")
+    assert response.context["catalogue"].total == 3
+    assert "Repair workshop in Tartu" in titles(response)
