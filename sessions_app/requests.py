@@ -18,6 +18,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -231,12 +232,25 @@ def inbound_answer(*, request: InboundRequest, why: str, note: str = ""):
     )
 
 
+# One poll at a time across every worker; a crashed poll's lock expires after this long.
+POLL_LOCK = "sessions:mailbox-poll"
+POLL_LOCK_SECONDS = 600
+
+
 def mailbox_poll_requests() -> int:
-    """Poll ``IMAP_URL`` once (nothing when unset); returns how many messages were handled."""
-    if not settings.IMAP_URL:
+    """Poll ``IMAP_URL`` once (nothing when unset); returns how many messages were handled.
+
+    Nothing either while another poll runs: each message is handled once anyway (keyed on its
+    Message-ID), but two polls moving the same message could leave two copies of it in the
+    processed folder.
+    """
+    if not settings.IMAP_URL or not cache.add(POLL_LOCK, 1, POLL_LOCK_SECONDS):
         return 0
-    config = mailbox_config(settings.IMAP_URL, processed_folder=settings.IMAP_PROCESSED_FOLDER)
-    return mailbox_poll(config=config, handle=lambda raw: inbound_request_receive(raw=raw))
+    try:
+        config = mailbox_config(settings.IMAP_URL, processed_folder=settings.IMAP_PROCESSED_FOLDER)
+        return mailbox_poll(config=config, handle=lambda raw: inbound_request_receive(raw=raw))
+    finally:
+        cache.delete(POLL_LOCK)
 
 
 # --- Organisers ----------------------------------------------------------------------------
