@@ -12,7 +12,7 @@ from .services import practice_catalogue_changed
 
 
 class CatalogueChangeMixin:
-    """Saving or deleting here changes the catalogue: forget the cached facet counts."""
+    """Saving or deleting here changes the catalogue: a new version, with a new facet index."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
