@@ -195,23 +195,31 @@ def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application
 # --- The agenda as sent, and as it stands -----------------------------------------------------
 
 
-def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
-    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere:
-    applications taken off the assembly drop out (unless their vote opened), those placed on it
-    since are added at the end (unsaved items)."""
+@dataclass(frozen=True)
+class AgendaSyncPlan:
+    """What bringing the agenda up to date does: the adhesion items of applications taken off
+    the assembly are dropped (unless their vote opened: they are part of the record), the
+    applications placed on it since get an item at the end (``added``, unsaved)."""
+
+    kept: list[AgendaItem]
+    dropped: list[AgendaItem]
+    added: list[AgendaItem]
+
+
+def agenda_sync_plan(*, assembly: GeneralAssembly) -> AgendaSyncPlan:
+    """The one rule of ``agenda_sync`` (which writes it) and of ``agenda_as_it_stands``."""
     placed = list(applications_on_agenda(assembly=assembly))
     placed_ids = {application.pk for application in placed}
-    items = [
-        item
-        for item in assembly.agenda_items.all()
-        if not (
+    kept, dropped = [], []
+    for item in assembly.agenda_items.all():
+        stale = (
             item.kind == AgendaItem.Kind.ADHESION
             and item.vote_state == AgendaItem.VoteState.NOT_OPEN
             and item.application_id not in placed_ids
         )
-    ]
-    listed = {item.application_id for item in items}
-    items += [
+        (dropped if stale else kept).append(item)
+    listed = {item.application_id for item in kept}
+    added = [
         AgendaItem(
             assembly=assembly,
             kind=AgendaItem.Kind.ADHESION,
@@ -221,7 +229,13 @@ def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
         for application in placed
         if application.pk not in listed
     ]
-    return items
+    return AgendaSyncPlan(kept=kept, dropped=dropped, added=added)
+
+
+def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere."""
+    plan = agenda_sync_plan(assembly=assembly)
+    return [*plan.kept, *plan.added]
 
 
 def agenda_snapshot(items: list[AgendaItem]) -> list[dict]:

@@ -30,7 +30,7 @@ from . import voting
 from .assembly_models import AgendaItem, Attendance, Choice, Convocation, Majority, Outcome, Vote
 from .assembly_selectors import (
     agenda_snapshot,
-    applications_on_agenda,
+    agenda_sync_plan,
     convocation_is_late,
     eligible_networks,
     network_may_vote,
@@ -119,31 +119,12 @@ def agenda_sync(*, assembly: GeneralAssembly) -> list[AgendaItem]:
     Adhesion items whose vote has opened are never dropped (they are part of the record).
     """
     GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
-    placed = list(applications_on_agenda(assembly=assembly))
-    AgendaItem.objects.filter(
-        assembly=assembly, kind=AgendaItem.Kind.ADHESION, vote_state=V.NOT_OPEN
-    ).exclude(application__in=placed).delete()
-    existing = set(
-        AgendaItem.objects.filter(assembly=assembly, application__in=placed).values_list(
-            "application_id", flat=True
-        )
-    )
-    position = _next_position(assembly)
-    created = []
-    for application in placed:
-        if application.pk in existing:
-            continue
-        created.append(
-            AgendaItem.objects.create(
-                assembly=assembly,
-                kind=AgendaItem.Kind.ADHESION,
-                application=application,
-                title=application.network.legal_name,
-                position=position,
-            )
-        )
-        position += 1
-    return created
+    plan = agenda_sync_plan(assembly=assembly)
+    AgendaItem.objects.filter(pk__in=[item.pk for item in plan.dropped]).delete()
+    for position, item in enumerate(plan.added, start=_next_position(assembly)):
+        item.position = position
+        item.save(force_insert=True)
+    return plan.added
 
 
 def _staff_may_edit_agenda(assembly: GeneralAssembly, actor: User) -> None:

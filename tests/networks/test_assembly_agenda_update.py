@@ -11,6 +11,7 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
 from ensie_portal.outbox.models import OutgoingMail
 from networks import assembly_services
+from networks.assembly_selectors import agenda_as_it_stands, agenda_snapshot
 from networks.models import AgendaItem, Application, Convocation, GeneralAssembly
 from networks.services import application_agenda_place, application_agenda_remove
 from tests.factories import UserFactory, make_staff
@@ -143,6 +144,19 @@ def test_an_agenda_changed_and_changed_back_is_sent_each_time(staff, convened):
     assembly_services.assembly_agenda_update_send(assembly=convened, actor=staff)
     # Back to the agenda of the convocation: the members last heard otherwise, so it goes again.
     assert updates().filter(to_email="en@ex.org").count() == 2
+
+
+def test_the_agenda_shown_before_sending_is_the_agenda_sent(staff, convened):
+    place(convened, staff, name="Réseau Gardé")
+    dropped = place(convened, staff, name="Réseau Retiré")
+    assembly_services.agenda_sync(assembly=convened)
+    assembly_services.agenda_motion_add(assembly=convened, actor=staff, title="Budget 2027")
+    application_agenda_remove(application=dropped, actor=staff)
+    place(convened, staff, name="Réseau Nouveau")
+    shown = agenda_snapshot(agenda_as_it_stands(assembly=convened))
+    update = assembly_services.assembly_agenda_update_send(assembly=convened, actor=staff)
+    assert update.agenda == shown
+    assert [entry["title"] for entry in shown] == ["Réseau Gardé", "Budget 2027", "Réseau Nouveau"]
 
 
 def test_a_representative_may_not_send_the_updated_agenda(staff, convened):
