@@ -266,7 +266,14 @@ class AgendaChange:
     changed: bool  # anything differs (items, their order, titles or majorities)
 
 
+def agenda_update_allowed(assembly: GeneralAssembly) -> bool:
+    """An updated agenda goes out after the convocation and before the assembly closes."""
+    return assembly.status in (A.CONVENED, A.IN_SESSION)
+
+
 def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
+    """How the agenda as it stands differs from the one last sent (shown before sending the
+    updated agenda, and what that email says)."""
     last_sent = assembly.convocations.order_by("-pk").first()
     items = agenda_as_it_stands(assembly=assembly)
     current = agenda_snapshot(items)

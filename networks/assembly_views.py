@@ -111,7 +111,7 @@ def _chair_required(view):
 
 def _agenda_change_if_sendable(assembly):
     """How the agenda changed since it was sent, while an updated agenda may be sent."""
-    if assembly.status not in (GeneralAssembly.Status.CONVENED, GeneralAssembly.Status.IN_SESSION):
+    if not selectors.agenda_update_allowed(assembly):
         return None
     return selectors.agenda_change(assembly=assembly)
 
