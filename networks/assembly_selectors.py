@@ -400,3 +400,9 @@ def representatives_of_members() -> QuerySet[Representative]:
     return Representative.objects.filter(
         network__status=Network.Status.MEMBER, user__is_active=True
     ).select_related("user", "network")
+
+
+def convocation_recipient_count() -> int:
+    """How many people the convocation or an updated agenda goes to (each representative of a
+    member network once, however many networks they represent)."""
+    return representatives_of_members().values("user_id").distinct().count()
