@@ -27,6 +27,7 @@ from ensie_portal.core.workflow import allowed_targets, audit_trail
 from . import selectors, services
 from .fees import fee_quote
 from .forms import (
+    FILE_KINDS,
     UPLOAD_FIELDS,
     AgendaForm,
     BoardNoteForm,
@@ -334,7 +335,8 @@ def application_withdraw(request, pk):
     )
 
 
-FILE_FIELDS = {"motivation-letter": "motivation_letter", "statutes": "statutes"}
+# The stored file named by each kind in the download address (the inverse of FILE_KINDS).
+FILE_FIELDS = {kind: name for name, kind in FILE_KINDS.items()}
 
 
 @require_GET
