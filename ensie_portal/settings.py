@@ -143,9 +143,9 @@ SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=1
 SESSIONS_MAILBOX_ADDRESS = env.str("SESSIONS_MAILBOX_ADDRESS", default="sessions@ensie.org")
 IMAP_URL = env.str("IMAP_URL", default="")
 IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="Processed")
-# Automatic answers (confirmation link or refusal) per sender address in a rolling 24 hours:
-# a forged sender cannot make the portal write to someone more often. Beyond it a request is
-# kept, rate limited, for an organiser.
+# Automatic answers (confirmation link or refusal) per sender address (name+tag@ counting as
+# name@) in a rolling 24 hours: a forged sender cannot make the portal write to someone more
+# often. Beyond it a request is kept, rate limited, for an organiser.
 SESSIONS_INBOUND_ANSWER_LIMIT = env.int("SESSIONS_INBOUND_ANSWER_LIMIT", default=3)
 
 # --- Email ----------------------------------------------------------------------------------

@@ -195,23 +195,31 @@ def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application
 # --- The agenda as sent, and as it stands -----------------------------------------------------
 
 
-def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
-    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere:
-    applications taken off the assembly drop out (unless their vote opened), those placed on it
-    since are added at the end (unsaved items)."""
+@dataclass(frozen=True)
+class AgendaSyncPlan:
+    """What bringing the agenda up to date does: the adhesion items of applications taken off
+    the assembly are dropped (unless their vote opened: they are part of the record), the
+    applications placed on it since get an item at the end (``added``, unsaved)."""
+
+    kept: list[AgendaItem]
+    dropped: list[AgendaItem]
+    added: list[AgendaItem]
+
+
+def agenda_sync_plan(*, assembly: GeneralAssembly) -> AgendaSyncPlan:
+    """The one rule of ``agenda_sync`` (which writes it) and of ``agenda_as_it_stands``."""
     placed = list(applications_on_agenda(assembly=assembly))
     placed_ids = {application.pk for application in placed}
-    items = [
-        item
-        for item in assembly.agenda_items.all()
-        if not (
+    kept, dropped = [], []
+    for item in assembly.agenda_items.all():
+        stale = (
             item.kind == AgendaItem.Kind.ADHESION
             and item.vote_state == AgendaItem.VoteState.NOT_OPEN
             and item.application_id not in placed_ids
         )
-    ]
-    listed = {item.application_id for item in items}
-    items += [
+        (dropped if stale else kept).append(item)
+    listed = {item.application_id for item in kept}
+    added = [
         AgendaItem(
             assembly=assembly,
             kind=AgendaItem.Kind.ADHESION,
@@ -221,7 +229,13 @@ def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
         for application in placed
         if application.pk not in listed
     ]
-    return items
+    return AgendaSyncPlan(kept=kept, dropped=dropped, added=added)
+
+
+def agenda_as_it_stands(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """The agenda once brought up to date (what ``agenda_sync`` would make it), written nowhere."""
+    plan = agenda_sync_plan(assembly=assembly)
+    return [*plan.kept, *plan.added]
 
 
 def agenda_snapshot(items: list[AgendaItem]) -> list[dict]:
@@ -252,7 +266,14 @@ class AgendaChange:
     changed: bool  # anything differs (items, their order, titles or majorities)
 
 
+def agenda_update_allowed(assembly: GeneralAssembly) -> bool:
+    """An updated agenda goes out after the convocation and before the assembly closes."""
+    return assembly.status in (A.CONVENED, A.IN_SESSION)
+
+
 def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
+    """How the agenda as it stands differs from the one last sent (shown before sending the
+    updated agenda, and what that email says)."""
     last_sent = assembly.convocations.order_by("-pk").first()
     items = agenda_as_it_stands(assembly=assembly)
     current = agenda_snapshot(items)
@@ -379,3 +400,9 @@ def representatives_of_members() -> QuerySet[Representative]:
     return Representative.objects.filter(
         network__status=Network.Status.MEMBER, user__is_active=True
     ).select_related("user", "network")
+
+
+def convocation_recipient_count() -> int:
+    """How many people the convocation or an updated agenda goes to (each representative of a
+    member network once, however many networks they represent)."""
+    return representatives_of_members().values("user_id").distinct().count()

@@ -29,8 +29,10 @@ from ensie_portal.outbox.services import mail_queue
 from . import voting
 from .assembly_models import AgendaItem, Attendance, Choice, Convocation, Majority, Outcome, Vote
 from .assembly_selectors import (
+    agenda_change,
     agenda_snapshot,
-    applications_on_agenda,
+    agenda_sync_plan,
+    agenda_update_allowed,
     convocation_is_late,
     eligible_networks,
     network_may_vote,
@@ -119,31 +121,12 @@ def agenda_sync(*, assembly: GeneralAssembly) -> list[AgendaItem]:
     Adhesion items whose vote has opened are never dropped (they are part of the record).
     """
     GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
-    placed = list(applications_on_agenda(assembly=assembly))
-    AgendaItem.objects.filter(
-        assembly=assembly, kind=AgendaItem.Kind.ADHESION, vote_state=V.NOT_OPEN
-    ).exclude(application__in=placed).delete()
-    existing = set(
-        AgendaItem.objects.filter(assembly=assembly, application__in=placed).values_list(
-            "application_id", flat=True
-        )
-    )
-    position = _next_position(assembly)
-    created = []
-    for application in placed:
-        if application.pk in existing:
-            continue
-        created.append(
-            AgendaItem.objects.create(
-                assembly=assembly,
-                kind=AgendaItem.Kind.ADHESION,
-                application=application,
-                title=application.network.legal_name,
-                position=position,
-            )
-        )
-        position += 1
-    return created
+    plan = agenda_sync_plan(assembly=assembly)
+    AgendaItem.objects.filter(pk__in=[item.pk for item in plan.dropped]).delete()
+    for position, item in enumerate(plan.added, start=_next_position(assembly)):
+        item.position = position
+        item.save(force_insert=True)
+    return plan.added
 
 
 def _staff_may_edit_agenda(assembly: GeneralAssembly, actor: User) -> None:
@@ -317,33 +300,26 @@ def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Co
     locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
     if not (is_staff(actor, locked) or is_chair(actor, locked)):
         raise DomainError(_("You are not allowed to do this."))
-    if locked.status not in (A.CONVENED, A.IN_SESSION):
+    if not agenda_update_allowed(locked):
         raise DomainError(
             _("The updated agenda is sent after the convocation and before the assembly closes.")
         )
-    previous = locked.convocations.order_by("-pk").first()
-    if previous is None:
-        raise DomainError(_("Send the convocation first."))
     agenda_sync(assembly=locked)
-    items = list(locked.agenda_items.select_related("application__network"))
-    agenda = agenda_snapshot(items)
-    if agenda == previous.agenda:
+    change = agenda_change(assembly=locked)
+    if change.last_sent is None:
+        raise DomainError(_("Send the convocation first."))
+    if not change.changed:
         raise DomainError(_("The members already have this agenda: it has not changed since."))
-    sent_keys = {entry["key"] for entry in previous.agenda}
-    keys = {entry["key"] for entry in agenda}
-    added = [
-        item for item, entry in zip(items, agenda, strict=True) if entry["key"] not in sent_keys
-    ]
-    removed = [entry for entry in previous.agenda if entry["key"] not in keys]
+    agenda = agenda_snapshot(change.items)
     update = Convocation.objects.create(
         assembly=locked, sent_by=actor, kind=Convocation.Kind.AGENDA_UPDATE, agenda=agenda
     )
-    version = f"{previous.pk}-{_agenda_digest(agenda)}"
+    version = f"{change.last_sent.pk}-{_agenda_digest(agenda)}"
     update.recipients = _mail_members(
         locked,
         key=f"networks:assembly:{locked.pk}:agenda-update:{version}",
         template="networks_assembly_agenda_update",
-        context={"items": items, "added": added, "removed": removed},
+        context={"items": change.items, "added": change.added, "removed": change.removed},
     )
     update.save(update_fields=["recipients"])
     audit_record(
@@ -352,8 +328,8 @@ def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Co
         action="agenda_update_send",
         data={
             "convocation": update.pk,
-            "added": [entry["key"] for entry in agenda if entry["key"] not in sent_keys],
-            "removed": [entry["key"] for entry in removed],
+            "added": [entry["key"] for entry in change.added],
+            "removed": [entry["key"] for entry in change.removed],
         },
     )
     return update

@@ -111,7 +111,7 @@ def _chair_required(view):
 
 def _agenda_change_if_sendable(assembly):
     """How the agenda changed since it was sent, while an updated agenda may be sent."""
-    if assembly.status not in (GeneralAssembly.Status.CONVENED, GeneralAssembly.Status.IN_SESSION):
+    if not selectors.agenda_update_allowed(assembly):
         return None
     return selectors.agenda_change(assembly=assembly)
 
@@ -230,10 +230,7 @@ def _agenda_update(request, assembly, *, back: str):
         {
             "assembly": assembly,
             "change": _agenda_change_if_sendable(assembly),
-            "recipients": selectors.representatives_of_members()
-            .values("user_id")
-            .distinct()
-            .count(),
+            "recipients": selectors.convocation_recipient_count(),
             "back": back,
         },
     )
@@ -342,10 +339,7 @@ class StaffConvene(StaffRequiredMixin, View):
                 "form": form,
                 "late": self.late,
                 "convene_by": selectors.one_month_before(self.assembly.date),
-                "recipients": selectors.representatives_of_members()
-                .values("user_id")
-                .distinct()
-                .count(),
+                "recipients": selectors.convocation_recipient_count(),
             },
             status=status,
         )

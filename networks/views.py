@@ -20,13 +20,14 @@ from django.views.decorators.http import require_GET
 from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.ratelimit import client_ip, ratelimit_hit
+from ensie_portal.core.ratelimit import form_over_limit
 from ensie_portal.core.storage import stream_file
 from ensie_portal.core.workflow import allowed_targets, audit_trail
 
 from . import selectors, services
 from .fees import fee_quote
 from .forms import (
+    FILE_KINDS,
     UPLOAD_FIELDS,
     AgendaForm,
     BoardNoteForm,
@@ -153,21 +154,17 @@ def interest(request):
         )
         return render(request, "networks/interest.html", {"form": form})
     form = InterestForm(request.POST)
-    # Every submission counts, valid or not: a bot posting rubbish is limited too.
-    if not ratelimit_hit(
-        f"join-interest:{client_ip(request)}",
+    if form_over_limit(
+        request,
+        form,
+        scope="join-interest",
         limit=settings.NETWORKS_INTEREST_RATE_LIMIT,
-        period=3600,
-    ):
-        form.is_valid()
-        form.add_error(
-            None,
-            _(
-                "Too many attempts from your connection. What you typed is kept below: please "
-                "send it again in an hour, or write to the secretariat at %(email)s."
-            )
-            % {"email": settings.SECRETARIAT_EMAIL},
+        message=_(
+            "Too many attempts from your connection. What you typed is kept below: please "
+            "send it again in an hour, or write to the secretariat at %(email)s."
         )
+        % {"email": settings.SECRETARIAT_EMAIL},
+    ):
         return render(request, "networks/interest.html", {"form": form}, status=429)
     if not form.is_valid():
         return render(request, "networks/interest.html", {"form": form}, status=400)
@@ -334,7 +331,8 @@ def application_withdraw(request, pk):
     )
 
 
-FILE_FIELDS = {"motivation-letter": "motivation_letter", "statutes": "statutes"}
+# The stored file named by each kind in the download address (the inverse of FILE_KINDS).
+FILE_FIELDS = {kind: name for name, kind in FILE_KINDS.items()}
 
 
 @require_GET

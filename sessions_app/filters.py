@@ -31,11 +31,5 @@ class InboundRequestFilter(django_filters.FilterSet):
 
     def filter_show(self, queryset, name, value):
         if value == self.OPEN:
-            return queryset.filter(
-                status__in=[
-                    InboundRequest.Status.UNASSIGNED,
-                    InboundRequest.Status.PENDING,
-                    InboundRequest.Status.LIMITED,
-                ]
-            )
+            return queryset.filter(status__in=InboundRequest.OPEN_STATUSES)
         return queryset.filter(status=value)

@@ -244,6 +244,9 @@ class InboundRequest(models.Model):
         IGNORED = "ignored", _("ignored")
         LIMITED = "limited", _("rate limited")
 
+    # Still to be handled by an organiser (the queue shows these by default).
+    OPEN_STATUSES = (Status.UNASSIGNED, Status.PENDING, Status.LIMITED)
+
     class Kind(models.TextChoices):
         REQUEST = "request", _("request")
         AUTOMATIC = "automatic", _("automatic message")
@@ -308,4 +311,4 @@ class InboundRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.UNASSIGNED, self.Status.PENDING, self.Status.LIMITED)
+        return self.status in self.OPEN_STATUSES

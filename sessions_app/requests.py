@@ -9,9 +9,10 @@ sender cannot register someone else). Closed, cancelled and unknown sessions get
 answer per message (an outbox key); robots are never answered.
 
 A forged sender could still make the portal write to any address once per message, so each
-address gets at most ``SESSIONS_INBOUND_ANSWER_LIMIT`` automatic answers in a rolling 24 hours,
-counted in the database under a per-sender lock (:func:`sender_lock`) so that concurrent polls
-count one after the other. A request beyond the limit is kept, rate limited, for an organiser.
+address (with its sub-addresses, :func:`sender_mailbox`) gets at most
+``SESSIONS_INBOUND_ANSWER_LIMIT`` automatic answers in a rolling 24 hours, counted in the
+database under a per-mailbox lock (:func:`sender_lock`) so that concurrent polls count one
+after the other. A request beyond the limit is kept, rate limited, for an organiser.
 """
 
 import logging
@@ -20,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -133,12 +135,21 @@ def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
     _settle(request, status=InboundRequest.Status.ACCEPTED)
 
 
+def sender_mailbox(sender: str) -> tuple[str, str]:
+    """The mailbox ``sender`` delivers to, as the limit counts it: its local part without a
+    sub-address (``ann+1@example.org`` reaches ``ann@example.org``, so the two share one
+    count; otherwise a forger would only have to vary the tag) and its domain."""
+    local, _at, domain = sender.rpartition("@")
+    return local.split("+", 1)[0], domain
+
+
 def sender_lock(sender: str) -> None:
-    """Lock ``sender``'s automatic answers until the transaction ends: two polls handling two
-    of their messages at once count them one after the other (call it inside the transaction).
+    """Lock the automatic answers to ``sender``'s mailbox until the transaction ends: two polls
+    handling two of its messages at once count them one after the other (call it inside the
+    transaction).
 
     No row stands for a sender, so on PostgreSQL this is a transaction-level advisory lock on
-    the address, released at commit or rollback as a ``select_for_update`` lock is. SQLite (the
+    the mailbox, released at commit or rollback as a ``select_for_update`` lock is. SQLite (the
     development database) needs none: the request row inserted first in the same transaction
     already keeps other writers waiting until it ends.
     """
@@ -147,14 +158,18 @@ def sender_lock(sender: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"sessions-inbound-sender:{sender}"],
+            ["sessions-inbound-sender:{}@{}".format(*sender_mailbox(sender))],
         )
 
 
 def inbound_answers_left(sender: str, *, now) -> int:
-    """Automatic answers ``sender`` may still receive at ``now`` in the rolling window (call it
-    under :func:`sender_lock`)."""
-    used = InboundRequest.objects.filter(sender=sender, answered_at__gt=now - ANSWER_WINDOW).count()
+    """Automatic answers ``sender``'s mailbox may still receive at ``now`` in the rolling window
+    (call it under :func:`sender_lock`)."""
+    local, domain = sender_mailbox(sender)
+    same_mailbox = Q(sender=f"{local}@{domain}") | Q(
+        sender__startswith=f"{local}+", sender__endswith=f"@{domain}"
+    )
+    used = InboundRequest.objects.filter(same_mailbox, answered_at__gt=now - ANSWER_WINDOW).count()
     return max(settings.SESSIONS_INBOUND_ANSWER_LIMIT - used, 0)
 
 

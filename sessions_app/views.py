@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ics import build_calendar
-from ensie_portal.core.ratelimit import client_ip, ratelimit_hit
+from ensie_portal.core.ratelimit import form_over_limit
 
 from . import selectors, services
 from .forms import RegistrationForm
@@ -55,13 +55,13 @@ def session_detail(request, slug):
 def session_register(request, slug):
     session = selectors.session_get_public(slug=slug)
     form = RegistrationForm(request.POST)
-    if not ratelimit_hit(
-        f"session-register:{client_ip(request)}",
+    if form_over_limit(
+        request,
+        form,
+        scope="session-register",
         limit=settings.SESSIONS_REGISTER_RATE_LIMIT,
-        period=3600,
+        message=_("Too many attempts. Please try again later."),
     ):
-        form.is_valid()
-        form.add_error(None, _("Too many attempts. Please try again later."))
         return _detail(request, session, form, status=429)
     if not form.is_valid():
         return _detail(request, session, form, status=400)

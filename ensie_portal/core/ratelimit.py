@@ -1,7 +1,7 @@
 """Rate limits for public forms, kept in the cache (Redis in production).
 
-if not ratelimit_hit(f"session-register:{client_ip(request)}", limit=10, period=3600):
-    form.add_error(None, _("Too many attempts. Please try again later."))
+if form_over_limit(request, form, scope="session-register", limit=10, message=_("Too many...")):
+    return render(request, template, {"form": form}, status=429)
 """
 
 from allauth.account.adapter import get_adapter
@@ -29,3 +29,15 @@ def ratelimit_hit(key: str, *, limit: int, period: int) -> bool:
         cache.set(cache_key, 1, timeout=period)
         count = 1
     return count <= limit
+
+
+def form_over_limit(request, form, *, scope: str, limit: int, message, period: int = 3600) -> bool:
+    """Count one submission of ``form`` from the client's address, valid or not (a bot posting
+    rubbish is limited too). Past ``limit`` in ``period`` the form is validated all the same,
+    so what was typed and its errors stay on the page, ``message`` is added above it and True
+    is returned: the view renders the form again with HTTP 429."""
+    if ratelimit_hit(f"{scope}:{client_ip(request)}", limit=limit, period=period):
+        return False
+    form.is_valid()
+    form.add_error(None, message)
+    return True

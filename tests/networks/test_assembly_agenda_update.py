@@ -2,6 +2,7 @@
 it again to the convocation's recipients, once per version of the agenda, in their language."""
 
 import datetime
+import importlib
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
 from ensie_portal.outbox.models import OutgoingMail
 from networks import assembly_services
+from networks.assembly_selectors import agenda_as_it_stands, agenda_change, agenda_snapshot
 from networks.models import AgendaItem, Application, Convocation, GeneralAssembly
 from networks.services import application_agenda_place, application_agenda_remove
 from tests.factories import UserFactory, make_staff
@@ -145,6 +147,19 @@ def test_an_agenda_changed_and_changed_back_is_sent_each_time(staff, convened):
     assert updates().filter(to_email="en@ex.org").count() == 2
 
 
+def test_the_agenda_shown_before_sending_is_the_agenda_sent(staff, convened):
+    place(convened, staff, name="Réseau Gardé")
+    dropped = place(convened, staff, name="Réseau Retiré")
+    assembly_services.agenda_sync(assembly=convened)
+    assembly_services.agenda_motion_add(assembly=convened, actor=staff, title="Budget 2027")
+    application_agenda_remove(application=dropped, actor=staff)
+    place(convened, staff, name="Réseau Nouveau")
+    shown = agenda_snapshot(agenda_as_it_stands(assembly=convened))
+    update = assembly_services.assembly_agenda_update_send(assembly=convened, actor=staff)
+    assert update.agenda == shown
+    assert [entry["title"] for entry in shown] == ["Réseau Gardé", "Budget 2027", "Réseau Nouveau"]
+
+
 def test_a_representative_may_not_send_the_updated_agenda(staff, convened):
     place(convened, staff)
     _network, representative = member(convened, present=False)
@@ -220,3 +235,37 @@ def test_the_confirmation_is_in_french_on_the_french_page(client, staff, convene
     page = client.get(url).content.decode()
     assert "Envoyer l’ordre du jour mis à jour" in page
     assert "Nouveau à l’ordre du jour" in page
+
+
+# --- Convocations sent before the agenda was recorded (migration 0006) ----------------------
+
+
+def test_a_convocation_from_before_agendas_were_recorded_offers_no_update_for_the_same_agenda(
+    staff,
+):
+    from django.apps import apps
+
+    backfill = importlib.import_module("networks.migrations.0006_convocation_agenda_backfill")
+    assembly = GeneralAssemblyFactory(
+        date=timezone.localdate() + datetime.timedelta(days=60), chair=UserFactory()
+    )
+    place(assembly, staff, name="Réseau Ancien")
+    assembly_services.agenda_motion_add(assembly=assembly, actor=staff, title="Budget 2027")
+    assembly_services.assembly_convene(assembly=assembly, actor=staff)
+    Convocation.objects.update(agenda=[])  # as every convocation sent before migration 0005
+    assert agenda_change(assembly=assembly).changed
+    planned = GeneralAssemblyFactory(status=A.PLANNED)
+    unrelated = Convocation.objects.create(assembly=planned, agenda=[])
+    backfill.record_agendas(apps, None)
+    assert not agenda_change(assembly=assembly).changed
+    assert [entry["title"] for entry in Convocation.objects.get(assembly=assembly).agenda] == [
+        "Budget 2027",
+        "Réseau Ancien",  # placed on the agenda by the convocation
+    ]
+    unrelated.refresh_from_db()
+    assert unrelated.agenda == []
+    # What changes afterwards is offered as an updated agenda again.
+    place(assembly, staff, name="Réseau Nouveau")
+    change = agenda_change(assembly=assembly)
+    assert change.changed
+    assert [entry["title"] for entry in change.added] == ["Réseau Nouveau"]

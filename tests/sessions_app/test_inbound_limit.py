@@ -195,3 +195,26 @@ def test_concurrent_polls_never_answer_a_sender_beyond_the_limit(settings):
     assert statuses.count(S.LIMITED) == len(targets) - 2
     assert InboundRequest.objects.filter(answered_at__isnull=False).count() == 2
     assert _mails_to(VICTIM).count() == 2
+
+
+@pytest.mark.django_db
+def test_sub_addresses_of_one_mailbox_share_its_limit():
+    """victim+1@ and victim+2@ reach victim@: varying the tag does not buy more answers."""
+    now = timezone.now()
+    senders = ["victim+1@example.org", "VICTIM@example.org", "victim+news@example.org"]
+    for index, sender in enumerate(senders):
+        answered = inbound_request_receive(
+            raw=_message(index, to="sessions+99@ensie.org", sender=sender), now=now
+        )
+        assert answered.status == S.REJECTED
+    limited = inbound_request_receive(
+        raw=_message(3, to="sessions+99@ensie.org", sender="victim+other@example.org"), now=now
+    )
+    assert limited.status == S.LIMITED
+    assert not _mails_to("victim+other@example.org").exists()
+    # Other mailboxes keep their own count, however alike their names.
+    for index, sender in enumerate(["victim2@example.org", "victim@example.net"], start=4):
+        other = inbound_request_receive(
+            raw=_message(index, to="sessions+99@ensie.org", sender=sender), now=now
+        )
+        assert other.status == S.REJECTED
