@@ -4,10 +4,10 @@ Counting every facet option with the other filters applied means grouping every 
 practice: 50-100 ms for 100,000 practices in SQL, on each new set of filters. Instead, the
 published catalogue is read once per version (``selectors.catalogue_version``, which changes on
 every publication and every staff edit) into one bitset per facet option: bit ``n`` is set when
-the practice with primary key ``n`` has that option (the keys of practices are dense, so a
-bitset takes about one bit per practice ever created: 12.5 KB for 100,000). Counting an option for a set of filters is
-then an AND of a few bitsets and a population count: under a millisecond for every facet of
-100,000 practices. Only a text query still asks the database, for the keys of its matches.
+the practice with primary key ``n`` has that option (the keys are dense, so a bitset takes about
+one bit per practice ever created: 12.5 KB for 100,000). Counting an option for a set of
+filters is then an AND of a few bitsets and a population count: under a millisecond for every
+facet of 100,000 practices. Only a text query still asks the database, for its matches.
 
 The index is built after each change by a task (``practices.build_facet_index``), kept in the
 shared cache for every process, and memoised in each process for its version. The matches of a
