@@ -6,7 +6,8 @@
   date by statement-level triggers on the two many-to-many tables (whoever writes them: the
   services, the admin, a bulk COPY). Unknown to Django (raw SQL columns with a default): only the
   facet-count statement reads them, so SQLite needs nothing.
-- A covering index over the columns the facet counts read: without a text query, all five
+- A covering index over the columns the facet counts read (dropped by 0006: the counts now
+  come from the in-memory facet index): without a text query, all five
   facets and the total are counted in one index-only scan.
 - ``toast_tuple_target = 128``: the long texts (summary, body, sections, search vector) are
   stored out of line, so the table's main heap stays narrow (about 200 bytes a row) and a scan
