@@ -13,6 +13,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+from django.utils.translation import gettext_noop
+
 MAX_TEXT = 20_000
 
 REQUEST = "request"
@@ -60,7 +62,7 @@ def parse_message(raw: bytes) -> InboundMessage:
     except Exception:  # pragma: no cover - the email package is lenient; belt and braces
         return InboundMessage(
             message_id=_fallback_id(raw), sender="", sender_name="", subject="", text="",
-            language="en", kind=MALFORMED, reason="unreadable message",
+            language="en", kind=MALFORMED, reason=gettext_noop("unreadable message"),
         )  # fmt: skip
     message_id = _header(message, "Message-ID").strip() or _fallback_id(raw)
     name, address = parseaddr(_header(message, "Reply-To") or _header(message, "From"))
@@ -88,33 +90,36 @@ def parse_message(raw: bytes) -> InboundMessage:
     if reason:
         return InboundMessage(**base, kind=AUTOMATIC, reason=reason)
     if text is None:
-        return InboundMessage(**base, kind=MALFORMED, reason="no readable text part")
+        return InboundMessage(**base, kind=MALFORMED, reason=gettext_noop("no readable text part"))
     return InboundMessage(**base, kind=REQUEST)
 
 
 def automatic_reason(message: EmailMessage, *, sender: str, subject: str) -> str:
-    """Why this message must never be answered, or "" for a message written by a person."""
+    """Why this message must never be answered, or "" for a message written by a person.
+
+    The reasons are stored untranslated (English) and shown in the reader's language.
+    """
     if not sender:
-        return "no sender"
+        return gettext_noop("no sender")
     return_path = _header(message, "Return-Path").strip()
     if return_path == "<>":
-        return "bounce (empty return path)"
+        return gettext_noop("bounce (empty return path)")
     if message.get_content_type() == "multipart/report":
-        return "bounce (delivery report)"
+        return gettext_noop("bounce (delivery report)")
     if _BOUNCE_SENDERS.match(sender):
-        return "bounce (system sender)"
+        return gettext_noop("bounce (system sender)")
     auto_submitted = _header(message, "Auto-Submitted").strip().lower()
     if auto_submitted and auto_submitted != "no":
-        return "automatic reply (Auto-Submitted)"
+        return gettext_noop("automatic reply (Auto-Submitted header)")
     if any(_header(message, h) for h in ("X-Autoreply", "X-Autorespond", "X-Autoresponder")):
-        return "automatic reply"
+        return gettext_noop("automatic reply")
     precedence = _header(message, "Precedence").strip().lower()
     if precedence in ("bulk", "junk", "list", "auto_reply"):
-        return f"automatic (Precedence: {precedence})"
+        return gettext_noop("automatic (Precedence header)")
     if any(_header(message, h) for h in ("List-Id", "List-Unsubscribe", "List-Post")):
-        return "mailing list"
+        return gettext_noop("mailing list")
     if _AUTO_SUBJECT.match(subject):
-        return "automatic reply (subject)"
+        return gettext_noop("automatic reply (subject)")
     return ""
 
 

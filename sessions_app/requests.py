@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, override
 
 from ensie_portal.accounts.permissions import is_organiser
 from ensie_portal.core.errors import DomainError
@@ -113,22 +113,22 @@ def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
     # refusal): only as often as the per-sender limit allows.
     sender_lock(request.sender)
     if inbound_answers_left(request.sender, now=now) <= 0:
-        _settle(request, status=InboundRequest.Status.LIMITED, reason=_limited_reason())
+        _settle(request, status=InboundRequest.Status.LIMITED, reason=LIMITED_NOTE)
         return
     if session is None:
-        _refuse(request, why=UNKNOWN, reason=str(_("No session has this number.")), now=now)
+        _refuse(request, why=UNKNOWN, reason=gettext_noop("No session has this number."), now=now)
         return
     if session.status == Session.Status.CANCELLED:
-        _refuse(request, why=CANCELLED, reason=str(_("The session is cancelled.")), now=now)
+        _refuse(request, why=CANCELLED, reason=gettext_noop("The session is cancelled."), now=now)
         return
     try:
         registration = _register(request, session=session, now=now)
     except RegistrationClosed as error:
-        _refuse(request, why=CLOSED, reason=error.message, now=now)
+        _refuse(request, why=CLOSED, reason=untranslated(error.message), now=now)
         return
     except DomainError as error:
         # Anything else the service refuses waits for an organiser rather than stop the poll.
-        _settle(request, status=InboundRequest.Status.PENDING, reason=error.message)
+        _settle(request, status=InboundRequest.Status.PENDING, reason=untranslated(error.message))
         return
     request.registration = registration
     request.answered_at = now  # the confirmation link (or the registration's status) was sent
@@ -173,15 +173,11 @@ def inbound_answers_left(sender: str, *, now) -> int:
     return max(settings.SESSIONS_INBOUND_ANSWER_LIMIT - used, 0)
 
 
-def _limited_reason() -> str:
-    limit = settings.SESSIONS_INBOUND_ANSWER_LIMIT
-    return ngettext(
-        "Not answered: this address already received %(limit)s automatic answer in the last "
-        "24 hours. Accept, assign or reject the request here.",
-        "Not answered: this address already received %(limit)s automatic answers in the last "
-        "24 hours. Accept, assign or reject the request here.",
-        limit,
-    ) % {"limit": limit}
+# Kept untranslated (English) on the request; shown in the reader's language.
+LIMITED_NOTE = gettext_noop(
+    "Not answered: this address had reached its limit of automatic answers for 24 hours. "
+    "Accept, assign or reject the request here."
+)
 
 
 def _matched_session(message: InboundMessage, number: int | None) -> Session | None:
@@ -205,6 +201,12 @@ def _register(request: InboundRequest, *, session: Session, now, actor=None) -> 
         source=Registration.Source.EMAIL,
         now=now,
     )
+
+
+def untranslated(message) -> str:
+    """A (lazily) translated message as its English source, to store and translate when shown."""
+    with override(None):
+        return str(message)
 
 
 def _settle(request: InboundRequest, *, status: str, reason: str = "") -> None:

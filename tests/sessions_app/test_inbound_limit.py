@@ -61,7 +61,7 @@ def test_a_sender_is_answered_at_most_the_limit_and_further_requests_wait_unansw
         for index, to in [(3, "sessions+7@ensie.org"), (4, "sessions+98@ensie.org")]
     ]
     assert [r.status for r in limited] == [S.LIMITED, S.LIMITED]
-    assert all("3 automatic answers" in r.reason for r in limited)
+    assert all("limit of automatic answers" in r.reason for r in limited)
     assert all(r.answered_at is None and r.registration is None for r in limited)
     # Kept with what it named, for an organiser; nothing was sent and nobody registered twice.
     assert limited[0].session.number == 7
@@ -134,7 +134,8 @@ def test_organisers_see_a_rate_limited_request_in_their_queue_and_can_accept_it(
     assert limited.pk in shown
     html = page.content.decode()
     assert "rate limited" in html
-    assert "already received 3 automatic answers" in html
+    assert "had reached its limit of automatic answers" in html
+    assert "at most 3 times in 24 hours" in html
     assert reverse("sessions_app:request_accept", args=[limited.pk]) in html
     # The organiser's word is not an automatic answer: the sender gets the confirmation link.
     client_for(organiser).post(reverse("sessions_app:request_accept", args=[limited.pk]))

@@ -155,6 +155,22 @@ def test_a_robot_is_never_answered_even_when_an_organiser_rejects_it(world):
     assert not OutgoingMail.objects.filter(key__startswith="sessions:inbound:").exists()
 
 
+def test_automatic_notes_are_shown_in_the_readers_language(world, client_for):
+    from django.utils import translation
+
+    inbound_request_receive(raw=samples.BOUNCE)
+    inbound_request_receive(raw=_message(3, to="sessions+99@ensie.org"))
+    client = client_for(make_staff())
+    english = client.get(reverse("sessions_app:requests") + "?show=").content.decode()
+    assert "Note: bounce (empty return path)" in english
+    assert "Note: No session has this number." in english
+    with translation.override("fr"):
+        url = reverse("sessions_app:requests") + "?show="
+    french = client.get(url).content.decode()
+    assert "Remarque : rebond (chemin de retour vide)" in french
+    assert "Remarque : Aucune session ne porte ce numéro." in french
+
+
 def test_accepting_once_the_session_has_started_is_refused(world):
     inbound_request_assign(
         request=world["unassigned"], session=world["session"], actor=world["mine"]
