@@ -90,10 +90,10 @@ class Catalogue:
     params: QueryDict = field(repr=False)
 
 
-def practice_filterset(*, params: QueryDict, exclude: str = "") -> PracticeFilter:
-    """The published practices filtered by ``params`` (all but the ``exclude`` filter)."""
+def practice_filterset(*, params: QueryDict) -> PracticeFilter:
+    """The published practices filtered by ``params`` (their sort and page set aside)."""
     data = params.copy()
-    for name in ("sort", "page", exclude):
+    for name in ("sort", "page"):
         data.pop(name, None)
     return PracticeFilter(data, queryset=Practice.objects.published())
 
