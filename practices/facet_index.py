@@ -30,7 +30,8 @@ from django.db.models.expressions import RawSQL
 from .models import Practice, Sector, Theme
 
 FACETS = ("country", "sector", "theme", "type", "language")
-INDEX_KEY = "practices:facet-index"
+# Bump the suffix whenever FacetIndex changes shape: a deploy must not read an old pickle.
+INDEX_KEY = "practices:facet-index:v1"
 # The matches of a text query are kept this long at most (and only for their version).
 MATCHES_CACHE_SECONDS = 3600
 RECENT_SEARCHES_KEY = "practices:recent-searches"
