@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -27,10 +26,10 @@ from django_countries import countries
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_render
+from ensie_portal.outbox.services import mail_render, mail_row
 from ensie_portal.outbox.tasks import send_outgoing_mails
 
-from .bulk_mail import MERGE_NAME, MERGE_TOKEN, mergeable_name
+from .bulk_mail import MERGE_NAME, MERGE_TOKEN, merge_fill, mergeable_name
 from .mails import TEMPLATE, _arguments
 from .models import Registration, Session
 from .services import (
@@ -382,7 +381,6 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
         kind_key = _kind_and_key(session, registration)
         if kind_key:
             groups[(registration.language, kind_key[0])].append((registration, kind_key[1]))
-    content_type = ContentType.objects.get_for_model(Registration)
     rows = []
     for (language, kind), members in groups.items():
         merged = _render(session, language=language, kind=kind, registration=None)
@@ -395,24 +393,21 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
                     else "",
                 }
                 subject = merged[0]
-                text = _fill(merged[1], registration.name, fields)
-                html = _fill(merged[2], escape(registration.name), fields)
+                text = merge_fill(merged[1], {MERGE_NAME: registration.name, **fields})
+                html = merge_fill(merged[2], {MERGE_NAME: escape(registration.name), **fields})
             else:
                 subject, text, html = _render(
                     session, language=language, kind=kind, registration=registration
                 )
             rows.append(
-                OutgoingMail(
+                mail_row(
                     key=key,
-                    to_email=registration.email,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=registration.email,
                     language=language,
-                    subject=subject[:500],
+                    subject=subject,
                     body_text=text,
                     body_html=html,
-                    headers={"Auto-Submitted": "auto-generated"},
-                    related_type=content_type,
-                    related_id=str(registration.pk),
+                    related=registration,
                 )
             )
     ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
@@ -434,10 +429,3 @@ def _render(session, *, language: str, kind: str, registration) -> tuple[str, st
         context = {"confirm_url": signed_url(registration, CONFIRM) if kind == "confirm" else ""}
     arguments = _arguments(stand_in, kind=kind, key="", **context)
     return mail_render(template=TEMPLATE, context=arguments["context"], language=language)
-
-
-def _fill(template: str, name: str, fields: dict) -> str:
-    template = template.replace(MERGE_NAME, name)
-    for placeholder, value in fields.items():
-        template = template.replace(placeholder, value)
-    return template

@@ -8,12 +8,10 @@ over one SMTP connection (``mail_send_claimed``).
 
 from collections import defaultdict
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape, urlize
 
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_render
+from ensie_portal.outbox.services import mail_render, mail_row
 
 from .mails import link_mail, session_calendar_attachment
 from .models import Registration, Session
@@ -27,8 +25,11 @@ def link_key(registration: Registration, version: int) -> str:
     return registration.mail_key("link", f"v{version}")
 
 
-def _fill(template: str, *, name: str, token: str) -> str:
-    return template.replace(MERGE_NAME, name).replace(MERGE_TOKEN, token)
+def merge_fill(template: str, fields: dict[str, str]) -> str:
+    """A merged message (rendered once with placeholders) filled in for one person."""
+    for placeholder, value in fields.items():
+        template = template.replace(placeholder, value)
+    return template
 
 
 def mergeable_name(name: str) -> bool:
@@ -41,7 +42,6 @@ def link_rows(
 ) -> list[OutgoingMail]:
     """Unsaved outbox rows (status sending) carrying ``version`` of the link to each one."""
     attachment = session_calendar_attachment(session)
-    content_type = ContentType.objects.get_for_model(Registration)
     groups = defaultdict(list)
     for registration in registrations:
         groups[(registration.language, registration.link_version_sent > 0)].append(registration)
@@ -58,14 +58,15 @@ def link_rows(
         merged = mail_render(
             template=arguments["template"], context=arguments["context"], language=language
         )
-        attachments = [a.as_json() for a in arguments["attachments"]]
         for registration in members:
             if mergeable_name(registration.name):
                 token = registration_token(registration=registration, purpose=CANCEL)
                 subject, text, html = (
                     merged[0],
-                    _fill(merged[1], name=registration.name, token=token),
-                    _fill(merged[2], name=escape(registration.name), token=token),
+                    merge_fill(merged[1], {MERGE_NAME: registration.name, MERGE_TOKEN: token}),
+                    merge_fill(
+                        merged[2], {MERGE_NAME: escape(registration.name), MERGE_TOKEN: token}
+                    ),
                 )
             else:
                 registration.session = session
@@ -74,18 +75,15 @@ def link_rows(
                     template=own["template"], context=own["context"], language=language
                 )
             rows.append(
-                OutgoingMail(
+                mail_row(
                     key=link_key(registration, version),
-                    to_email=registration.email,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=registration.email,
                     language=language,
-                    subject=subject[:500],
+                    subject=subject,
                     body_text=text,
                     body_html=html,
-                    headers={"Auto-Submitted": "auto-generated"},
-                    attachments=attachments,
-                    related_type=content_type,
-                    related_id=str(registration.pk),
+                    attachments=arguments["attachments"],
+                    related=registration,
                     status=OutgoingMail.Status.SENDING,
                     attempts=1,
                 )

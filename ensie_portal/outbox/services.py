@@ -107,26 +107,58 @@ def mail_queue_message(
 
     The unique ``key`` makes this idempotent, also when two transactions race.
     """
+    mail = mail_row(
+        key=key,
+        to=to,
+        language=language,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        related=related,
+        reply_to=reply_to,
+        headers=headers,
+    )
     try:
         with transaction.atomic():
-            mail = OutgoingMail.objects.create(
-                key=key,
-                to_email=to,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                reply_to=reply_to,
-                language=language,
-                subject=subject[:500],
-                body_text=body_text,
-                body_html=body_html,
-                headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-                attachments=[a.as_json() for a in attachments],
-                related_type=ContentType.objects.get_for_model(related) if related else None,
-                related_id=str(related.pk) if related else "",
-            )
+            mail.save()
     except IntegrityError:
         return OutgoingMail.objects.get(key=key)
     mail_enqueue(mail_ids=[mail.pk])
     return mail
+
+
+def mail_row(
+    *,
+    key: str,
+    to: str,
+    language: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
+    related: models.Model | None = None,
+    reply_to: str = "",
+    headers: dict | None = None,
+    **fields,
+) -> OutgoingMail:
+    """An unsaved outbox row: every writer of the outbox builds its rows here (``fields`` sets
+    others, such as the status of a batch written straight in ``sending``)."""
+    return OutgoingMail(
+        key=key,
+        to_email=to,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to,
+        language=language,
+        subject=subject[:500],
+        body_text=body_text,
+        body_html=body_html,
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        attachments=[a.as_json() for a in attachments],
+        related_type=ContentType.objects.get_for_model(related) if related else None,
+        related_id=str(related.pk) if related else "",
+        **fields,
+    )
 
 
 def mail_enqueue(*, mail_ids: list[int]) -> None:
