@@ -1,9 +1,12 @@
 """Fixtures shared by the whole suite.
 
-The suite runs on PostgreSQL and Redis (see pyproject's pytest env). Each test gets a fresh
-local-memory cache (so rate limits of one test never leak into another) and runs Celery tasks
-in-process, except the integration tests that start a real worker.
+The suite runs on PostgreSQL and Redis (see pyproject's pytest env), with the cache that
+production uses: Redis. Each test gets keys of its own in it (so rate limits of one test never
+leak into another) and runs Celery tasks in-process, except the integration tests that start a
+real worker.
 """
+
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -14,9 +17,12 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
+def _isolated_cache(settings, worker_id):
+    """The production cache (Redis, ``PortalRedisCache``) under a key prefix of the test's own,
+    so that rate limits and indexes of one test never leak into another; its keys are deleted
+    afterwards (``clear`` deletes the prefix's keys only)."""
+    prefix = f"test:{worker_id}:{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     yield
     cache.clear()
 

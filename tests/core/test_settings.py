@@ -80,7 +80,7 @@ def test_redis_url_configures_broker_and_cache():
         REDIS_URL="redis://127.0.0.1:6379/3",
     )
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "ensie_portal.core.cache.PortalRedisCache",
         "redis://127.0.0.1:6379/3",
         "False",
     ]
