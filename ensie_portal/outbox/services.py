@@ -20,10 +20,6 @@ from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
-# With the sweep every OUTBOX_SWEEP_SECONDS (30), a lost worker's emails go out within two
-# minutes. A queued row untouched this long is enqueued again by the sweep (its task never
-# reached the broker, or was lost with a worker).
-QUEUED_GRACE = timedelta(seconds=60)
 # A row in "sending" this long belongs to a worker that died mid-send: one message takes
 # a few milliseconds, and at most a few EMAIL_TIMEOUTs (20 s) on a failing connection.
 SENDING_TIMEOUT = timedelta(seconds=60)
@@ -278,29 +274,37 @@ def mail_send_many(*, mail_ids: list[int]) -> int:
     return sent
 
 
+def queued_grace() -> timedelta:
+    """How long a queued row waits for its task before the sweep enqueues it again: two sweeps,
+    so that with the sweep every 30 s (``OUTBOX_SWEEP_SECONDS``) a lost worker's emails go out
+    within two minutes."""
+    return timedelta(seconds=2 * settings.OUTBOX_SWEEP_SECONDS)
+
+
 def outbox_sweep(*, now=None) -> list[int]:
     """Enqueue again every row that a lost task or worker left behind, and return their keys.
 
     - ``sending`` for longer than ``SENDING_TIMEOUT``: its worker died mid-send (the message may
       have gone: this one message may be sent twice) and it is queued again;
-    - ``queued`` and untouched for ``QUEUED_GRACE``: its task never reached the broker (Redis
+    - ``queued`` and untouched for :func:`queued_grace`: its task never reached the broker (Redis
       was down) or was lost with a worker;
-    - ``queued`` for a retry whose time came ``QUEUED_GRACE`` ago: the retry task was lost.
+    - ``queued`` for a retry whose time came that grace ago: the retry task was lost.
 
     Each row enqueued is touched, so that the next sweeps leave it to its task for another grace
     period however long the worker stays away. Run by Celery beat every ``OUTBOX_SWEEP_SECONDS``.
     """
     now = now or timezone.now()
+    grace = queued_grace()
     with transaction.atomic():
         OutgoingMail.objects.filter(
             status=OutgoingMail.Status.SENDING, updated_at__lte=now - SENDING_TIMEOUT
         ).update(
             status=OutgoingMail.Status.QUEUED,
             last_error="The worker stopped while sending; queued again.",
-            updated_at=now - QUEUED_GRACE,
+            updated_at=now - grace,
             next_attempt_at=None,
         )
-        cutoff = now - QUEUED_GRACE
+        cutoff = now - grace
         due = list(
             OutgoingMail.objects.select_for_update(skip_locked=True)
             .filter(status=OutgoingMail.Status.QUEUED)

@@ -222,9 +222,7 @@ class StatusWatchingBackend(FlakyBackend):
 
     def send_messages(self, messages):
         StatusWatchingBackend.seen.append(
-            dict(
-                OutgoingMail.objects.filter(pk__in=self.rows).values_list("to_email", "status")
-            )
+            dict(OutgoingMail.objects.filter(pk__in=self.rows).values_list("to_email", "status"))
         )
         return super().send_messages(messages)
 
