@@ -120,15 +120,43 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Faults (README "Running it in production"). Every task's work is first written in the
+# database, and the periodic sweeps below hand it over again when a task was lost: the broker
+# is not what recovers a dead worker's work. So:
+# - acks_late: a task is acknowledged once done, and reject_on_worker_lost puts it back at
+#   once when its pool process dies (a worker killed outright leaves its messages unacked);
+# - the visibility timeout (after which Redis hands an unacknowledged message out again) stays
+#   above the longest retry countdown (the outbox's backoff, 3,600 s at most), or a retry
+#   waiting in a worker would be delivered twice; what a killed worker held is sent by the
+#   sweeps within two minutes, long before that;
+# - one message reserved per process, so a killed worker holds as few as possible;
+# - publishing gives up after about half a second (the page answers, the sweep takes over),
+#   while a worker that loses Redis retries for ever instead of exiting.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="ensie")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3900,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "Europe/Brussels"
+# How often the outbox sweep runs: with its grace periods (outbox/services.py), the emails of a
+# lost task or worker are sent within two minutes.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "outbox.sweep", "schedule": 120.0},
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": float(OUTBOX_SWEEP_SECONDS)},
+    "sessions-links": {"task": "sessions.links_sweep", "schedule": 60.0},
     "sessions-reminders": {"task": "sessions.send_reminders", "schedule": 300.0},
     "sessions-anonymise": {"task": "sessions.anonymise", "schedule": 86400.0},
     "sessions-mailbox": {"task": "sessions.poll_mailbox", "schedule": 60.0},
@@ -159,7 +187,7 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 30
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ENSIE <noreply@ensie.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="secretariat@ensie.org")

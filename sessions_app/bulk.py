@@ -25,6 +25,7 @@ from django_countries import countries
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
+from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_render, mail_row
 from ensie_portal.outbox.tasks import send_outgoing_mails
@@ -310,7 +311,7 @@ def bulk_registrations_import(
         everyone = [*reopened, *created]
         statuses = [r.status for r in everyone]
         if vouched and session.participation_link:
-            send_participation_links.delay_on_commit(session.pk)
+            task_enqueue_on_commit(send_participation_links, session.pk)
     return BulkResult(
         lines=len(lines),
         confirmed=statuses.count(Registration.Status.CONFIRMED),
@@ -413,7 +414,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
     ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
     # Sent in batches over one SMTP connection each (one task per batch, after the commit).
     for start in range(0, len(ids), MAIL_BATCH_SIZE):
-        send_outgoing_mails.delay_on_commit(ids[start : start + MAIL_BATCH_SIZE])
+        task_enqueue_on_commit(send_outgoing_mails, ids[start : start + MAIL_BATCH_SIZE])
 
 
 def _render(session, *, language: str, kind: str, registration) -> tuple[str, str, str]:

@@ -2,8 +2,8 @@
 
 A mail merge: each variant of the message (language, first link or changed link) is rendered
 once with stand-in fields, then each registrant's name and signed cancel token are filled in.
-One insert per batch writes the outbox rows (already marked as sending); the outbox sends them
-over one SMTP connection (``mail_send_claimed``).
+One insert per batch writes the outbox rows (queued); the outbox sends them over one SMTP
+connection (``mail_send_many``), marking each sent as it goes.
 """
 
 from collections import defaultdict
@@ -40,7 +40,7 @@ def mergeable_name(name: str) -> bool:
 def link_rows(
     session: Session, registrations: list[Registration], *, version: int
 ) -> list[OutgoingMail]:
-    """Unsaved outbox rows (status sending) carrying ``version`` of the link to each one."""
+    """Unsaved outbox rows (queued) carrying ``version`` of the link to each one."""
     attachment = session_calendar_attachment(session)
     groups = defaultdict(list)
     for registration in registrations:
@@ -84,8 +84,6 @@ def link_rows(
                     body_html=html,
                     attachments=arguments["attachments"],
                     related=registration,
-                    status=OutgoingMail.Status.SENDING,
-                    attempts=1,
                 )
             )
     return rows

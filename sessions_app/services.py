@@ -10,10 +10,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
 from ensie_portal.outbox.models import OutgoingMail
@@ -316,7 +318,7 @@ def session_link_set(*, session: Session, link: str, actor) -> Session:
             data={"link_version": locked.link_version},
         )
         if link:
-            send_participation_links.delay_on_commit(locked.pk)
+            task_enqueue_on_commit(send_participation_links, locked.pk)
     session.participation_link = locked.participation_link
     session.link_version = locked.link_version
     return locked
@@ -366,6 +368,30 @@ def participation_links_fan_out(*, session_id: int) -> tuple[int, list[list[int]
     )
     batches = [ids[i : i + LINK_BATCH_SIZE] for i in range(0, len(ids), LINK_BATCH_SIZE)]
     return session.link_version, batches
+
+
+# A fan-out still unfinished this long after the link was set has lost tasks on the way.
+LINKS_STALLED_AFTER = timedelta(seconds=60)
+
+
+def participation_links_stalled(*, now=None) -> list[int]:
+    """Sessions still open whose link has not reached every confirmed registrant, though it was
+    set more than ``LINKS_STALLED_AFTER`` ago: their fan-out was lost (the broker was down when
+    it was enqueued, or a worker died with its batches). Fanning out again sends nothing twice
+    (``participation_links_write`` skips whoever has the link, and outbox keys are unique)."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.exclude(participation_link="")
+        .exclude(status=Session.Status.CANCELLED)
+        .filter(updated_at__lte=now - LINKS_STALLED_AFTER)
+        .filter(ends_at__gt=now)
+        .filter(
+            registrations__status=Registration.Status.CONFIRMED,
+            registrations__link_version_sent__lt=F("link_version"),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def participation_links_write(

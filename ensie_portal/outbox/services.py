@@ -14,14 +14,17 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ensie_portal.core.queue import task_enqueue
+
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
-# A queued row untouched this long is re-enqueued by the sweep (the broker may have lost it).
-QUEUED_GRACE = timedelta(minutes=5)
-# A row in "sending" this long belongs to a worker that died mid-send.
-SENDING_TIMEOUT = timedelta(minutes=15)
+# A row in "sending" this long belongs to a worker that died mid-send: one message takes
+# a few milliseconds, and at most a few EMAIL_TIMEOUTs (20 s) on a failing connection.
+SENDING_TIMEOUT = timedelta(seconds=60)
+# Rows enqueued by one sweep at most (the next sweep takes the rest).
+SWEEP_BATCH = 5000
 MAX_BACKOFF_SECONDS = 3600
 
 
@@ -161,13 +164,17 @@ def mail_row(
     )
 
 
-def mail_enqueue(*, mail_ids: list[int]) -> None:
-    """Hand the rows to Celery after the surrounding transaction commits."""
+def mail_enqueue(*, mail_ids: list[int], countdown: int | None = None) -> None:
+    """Hand the rows to Celery after the surrounding transaction commits.
+
+    Should the broker not answer, the rows stay queued and the sweep sends them once it is back
+    (the first refusal stops the loop: each try costs the broker's connection timeout)."""
     from .tasks import send_outgoing_mail
 
     def _enqueue():
         for mail_id in mail_ids:
-            send_outgoing_mail.delay(mail_id)
+            if not task_enqueue(send_outgoing_mail, mail_id, countdown=countdown):
+                break
 
     transaction.on_commit(_enqueue)
 
@@ -249,93 +256,67 @@ def mail_send(*, mail_id: int, connection=None) -> OutgoingMail | None:
 def mail_send_many(*, mail_ids: list[int]) -> int:
     """Send several queued rows over one SMTP connection; returns how many were sent.
 
-    A row that fails is left to :func:`mail_send`'s own retry bookkeeping and re-enqueued.
+    Each row is claimed (queued to sending) just before it goes and marked sent just after, so
+    a worker killed mid-batch leaves at most the message in flight in ``sending`` (the only one
+    that may go twice) and the rest queued; the sweep sends them. A row that fails is left to
+    :func:`mail_send`'s own retry bookkeeping and enqueued again after its backoff; when the
+    SMTP server cannot be reached at all the rows stay queued for the sweep.
     """
     sent = 0
     connection = get_connection()
     with connection:
         for mail_id in mail_ids:
             try:
-                if mail_send(mail_id=mail_id, connection=connection) is not None:
-                    sent += 1
-            except MailDeferred:
-                mail_enqueue(mail_ids=[mail_id])
+                mail = mail_send(mail_id=mail_id, connection=connection)
+                sent += mail is not None and mail.status == OutgoingMail.Status.SENT
+            except MailDeferred as deferred:
+                mail_enqueue(mail_ids=[mail_id], countdown=deferred.countdown)
     return sent
 
 
-def mail_send_claimed(*, mail_ids: list[int]) -> int:
-    """Send rows written straight in ``sending`` (a bulk insert) over one SMTP connection.
-
-    For batches too large for one lock and one update per row: the rows are claimed by their
-    writer, the outcome is written with one update per status. A temporary failure goes back
-    to the queue and :func:`mail_send`'s retries; a permanent one ends ``failed``. Rows of a
-    worker lost mid-batch are re-queued by :func:`outbox_sweep`. Returns how many were sent.
-    """
-    rows = list(
-        OutgoingMail.objects.filter(pk__in=mail_ids, status=OutgoingMail.Status.SENDING).order_by(
-            "pk"
-        )
-    )
-    sent, failed = [], {}
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as exc:
-        failed = {row.pk: exc for row in rows}
-        rows = []
-    try:
-        for row in rows:
-            try:
-                mail_message_build(row, connection).send()
-            except Exception as exc:
-                failed[row.pk] = exc
-            else:
-                sent.append(row.pk)
-    finally:
-        connection.close()
-    now = timezone.now()
-    OutgoingMail.objects.filter(pk__in=sent).update(
-        status=OutgoingMail.Status.SENT, sent_at=now, updated_at=now
-    )
-    retry = []
-    for pk, exc in failed.items():
-        permanent = _is_permanent(exc)
-        OutgoingMail.objects.filter(pk=pk).update(
-            status=OutgoingMail.Status.FAILED if permanent else OutgoingMail.Status.QUEUED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            updated_at=now,
-        )
-        if not permanent:
-            retry.append(pk)
-    if retry:
-        mail_enqueue(mail_ids=retry)
-    return len(sent)
+def queued_grace() -> timedelta:
+    """How long a queued row waits for its task before the sweep enqueues it again: two sweeps,
+    so that with the sweep every 30 s (``OUTBOX_SWEEP_SECONDS``) a lost worker's emails go out
+    within two minutes."""
+    return timedelta(seconds=2 * settings.OUTBOX_SWEEP_SECONDS)
 
 
 def outbox_sweep(*, now=None) -> list[int]:
-    """Re-queue rows stranded in queued or sending and enqueue them again."""
+    """Enqueue again every row that a lost task or worker left behind, and return their keys.
+
+    - ``sending`` for longer than ``SENDING_TIMEOUT``: its worker died mid-send (the message may
+      have gone: this one message may be sent twice) and it is queued again;
+    - ``queued`` and untouched for :func:`queued_grace`: its task never reached the broker (Redis
+      was down) or was lost with a worker;
+    - ``queued`` for a retry whose time came that grace ago: the retry task was lost.
+
+    Each row enqueued is touched, so that the next sweeps leave it to its task for another grace
+    period however long the worker stays away. Run by Celery beat every ``OUTBOX_SWEEP_SECONDS``.
+    """
     now = now or timezone.now()
+    grace = queued_grace()
     with transaction.atomic():
-        stuck = OutgoingMail.objects.filter(
+        OutgoingMail.objects.filter(
             status=OutgoingMail.Status.SENDING, updated_at__lte=now - SENDING_TIMEOUT
-        )
-        stuck.update(
+        ).update(
             status=OutgoingMail.Status.QUEUED,
             last_error="The worker stopped while sending; queued again.",
-            updated_at=now,
+            updated_at=now - grace,
             next_attempt_at=None,
         )
-        cutoff = now - QUEUED_GRACE
+        cutoff = now - grace
         due = list(
-            OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED)
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutgoingMail.Status.QUEUED)
             .filter(
                 models.Q(next_attempt_at__isnull=True, updated_at__lte=cutoff)
                 | models.Q(next_attempt_at__lte=cutoff)
-                | models.Q(last_error__startswith="The worker stopped")
             )
-            .values_list("pk", flat=True)[:5000]
+            .order_by("pk")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
         if due:
+            OutgoingMail.objects.filter(pk__in=due).update(updated_at=now, next_attempt_at=None)
             mail_enqueue(mail_ids=due)
     return due
 

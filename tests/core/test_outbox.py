@@ -3,8 +3,9 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ensie_portal.outbox.models import OutgoingMail
@@ -14,7 +15,7 @@ from ensie_portal.outbox.services import (
     mail_queue,
     mail_resend,
     mail_send,
-    mail_send_claimed,
+    mail_send_many,
     outbox_sweep,
 )
 from ensie_portal.outbox.tasks import send_outgoing_mail
@@ -168,21 +169,23 @@ def test_a_permanent_failure_ends_failed_with_the_error(flaky):
     assert flaky.sent == []
 
 
-def claimed_notices(count: int) -> list[int]:
-    """Rows as a bulk writer leaves them: already in sending, before the batch goes out."""
-    ids = [queue_notice(key=f"notice:{n}", to=f"reader{n}@example.org").pk for n in range(count)]
-    OutgoingMail.objects.filter(pk__in=ids).update(status=OutgoingMail.Status.SENDING)
-    return ids
+def batch_notices(count: int) -> list[int]:
+    """Rows as a bulk writer leaves them: queued, their batch task yet to send them."""
+    with transaction.atomic():
+        return [
+            queue_notice(key=f"notice:{n}", to=f"reader{n}@example.org").pk for n in range(count)
+        ]
 
 
-def test_a_claimed_batch_is_sent_and_a_permanent_failure_in_it_ends_failed(
+def test_a_batch_is_sent_and_a_permanent_failure_in_it_ends_failed(
     flaky, django_capture_on_commit_callbacks
 ):
     flaky.failures = 1
     flaky.error = smtplib.SMTPRecipientsRefused({"reader0@example.org": (550, b"No such user")})
-    refused, *others = claimed_notices(3)
+    with django_capture_on_commit_callbacks(execute=False):
+        refused, *others = batch_notices(3)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert mail_send_claimed(mail_ids=[refused, *others]) == 2
+        assert mail_send_many(mail_ids=[refused, *others]) == 2
     assert OutgoingMail.objects.get(pk=refused).status == OutgoingMail.Status.FAILED
     assert "No such user" in OutgoingMail.objects.get(pk=refused).last_error
     assert set(OutgoingMail.objects.filter(pk__in=others).values_list("status", flat=True)) == {
@@ -191,16 +194,52 @@ def test_a_claimed_batch_is_sent_and_a_permanent_failure_in_it_ends_failed(
     assert callbacks == []  # nothing to retry
 
 
-def test_a_temporary_failure_in_a_claimed_batch_goes_back_to_the_queue(
-    flaky, django_capture_on_commit_callbacks
+def test_a_temporary_failure_in_a_batch_is_retried_after_its_backoff(
+    flaky, django_capture_on_commit_callbacks, monkeypatch
 ):
+    enqueued = []
+    monkeypatch.setattr(
+        "ensie_portal.outbox.services.task_enqueue",
+        lambda task, mail_id, countdown=None: enqueued.append((mail_id, countdown)) or True,
+    )
     flaky.failures = 1
-    retried, sent = claimed_notices(2)
+    with django_capture_on_commit_callbacks(execute=False):
+        retried, sent = batch_notices(2)
     with django_capture_on_commit_callbacks(execute=True):
-        assert mail_send_claimed(mail_ids=[retried, sent]) == 1
-    # The outbox's own task retried it (eager in tests): both were delivered in the end.
-    assert {m.to[0] for m in flaky.sent} == {"reader0@example.org", "reader1@example.org"}
-    assert OutgoingMail.objects.get(pk=retried).status == OutgoingMail.Status.SENT
+        assert mail_send_many(mail_ids=[retried, sent]) == 1
+    row = OutgoingMail.objects.get(pk=retried)
+    assert row.status == OutgoingMail.Status.QUEUED
+    assert "connection lost" in row.last_error
+    assert enqueued == [(retried, settings.OUTBOX_RETRY_BASE_SECONDS)]
+    assert OutgoingMail.objects.get(pk=sent).status == OutgoingMail.Status.SENT
+
+
+class StatusWatchingBackend(FlakyBackend):
+    """Records, at each send, the status of every row in ``rows``."""
+
+    rows: list = []
+    seen: list = []
+
+    def send_messages(self, messages):
+        StatusWatchingBackend.seen.append(
+            dict(OutgoingMail.objects.filter(pk__in=self.rows).values_list("to_email", "status"))
+        )
+        return super().send_messages(messages)
+
+
+def test_a_batch_marks_each_email_sent_as_it_goes(settings, django_capture_on_commit_callbacks):
+    """A worker killed mid-batch must leave the emails already gone as sent (the sweep would
+    send them again otherwise) and the rest queued: only the message in flight is unsure."""
+    settings.EMAIL_BACKEND = "tests.core.test_outbox.StatusWatchingBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        StatusWatchingBackend.rows = batch_notices(3)
+    StatusWatchingBackend.seen = []
+    assert mail_send_many(mail_ids=StatusWatchingBackend.rows) == 3
+    assert StatusWatchingBackend.seen[1] == {
+        "reader0@example.org": OutgoingMail.Status.SENT,
+        "reader1@example.org": OutgoingMail.Status.SENDING,
+        "reader2@example.org": OutgoingMail.Status.QUEUED,
+    }
 
 
 def test_retries_stop_after_the_maximum_attempts(flaky, settings):
@@ -256,6 +295,70 @@ def test_the_sweep_recovers_a_row_stuck_in_sending(django_capture_on_commit_call
         outbox_sweep()
     row.refresh_from_db()
     assert row.status == OutgoingMail.Status.SENT
+
+
+def test_the_sweep_sends_a_stranded_row_within_two_minutes(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        row = queue_notice()
+    created = OutgoingMail.objects.get(pk=row.pk).updated_at
+    # The beat runs the sweep every OUTBOX_SWEEP_SECONDS: the first run past the grace sends it.
+    assert outbox_sweep(now=created + timedelta(seconds=59)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_sweep(now=created + timedelta(seconds=90)) == [row.pk]
+    assert len(mail.outbox) == 1
+
+
+def test_a_row_the_sweep_enqueued_is_left_to_its_task_for_a_while(
+    django_capture_on_commit_callbacks,
+):
+    """The worker is away: every sweep would enqueue the same rows again, filling the broker."""
+    with django_capture_on_commit_callbacks(execute=False):
+        row = queue_notice()
+    later = timezone.now() + timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert outbox_sweep(now=later) == [row.pk]
+        assert outbox_sweep(now=later + timedelta(seconds=30)) == []
+        assert outbox_sweep(now=later + timedelta(seconds=61)) == [row.pk]
+    assert len(callbacks) == 2
+
+
+def test_the_sweep_sends_a_retry_whose_task_was_lost(flaky, django_capture_on_commit_callbacks):
+    flaky.failures = 1
+    row = queue_notice()
+    with pytest.raises(MailDeferred):
+        mail_send(mail_id=row.pk)
+    row.refresh_from_db()
+    assert outbox_sweep(now=row.next_attempt_at) == []  # its retry task is due now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_sweep(now=row.next_attempt_at + timedelta(seconds=61)) == [row.pk]
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.SENT
+
+
+def test_an_email_queued_while_the_broker_is_down_stays_queued(
+    caplog, django_capture_on_commit_callbacks
+):
+    """Redis down: the page that queued the email must not fail; the sweep sends it later."""
+    from ensie_portal.celery import app as celery_app
+    from tests.integration import free_port
+
+    celery_app.conf.task_always_eager = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    try:
+        with (
+            caplog.at_level("WARNING", logger="ensie_portal.core.queue"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            row = queue_notice()
+    finally:
+        celery_app.conf.broker_url = previous
+        celery_app._pool = celery_app.amqp._producer_pool = None
+        celery_app.conf.task_always_eager = True
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.QUEUED
+    assert "task outbox.send not enqueued" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -229,7 +229,7 @@ def test_the_bulk_link_email_is_exactly_the_one_sent_alone(name, language):
 def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
     settings, django_capture_on_commit_callbacks
 ):
-    from ensie_portal.outbox.services import mail_send_claimed
+    from ensie_portal.outbox.services import mail_send_many
     from sessions_app.services import participation_links_write
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -239,8 +239,27 @@ def test_a_batch_that_cannot_reach_the_smtp_server_goes_back_to_the_outbox(
     ids = participation_links_write(
         session_id=session.pk, version=1, registration_ids=[r.pk for r in registrations]
     )
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert mail_send_claimed(mail_ids=ids) == 0
+    with django_capture_on_commit_callbacks(execute=False), pytest.raises(OSError):
+        mail_send_many(mail_ids=ids)
     statuses = set(OutgoingMail.objects.filter(pk__in=ids).values_list("status", flat=True))
-    assert statuses == {OutgoingMail.Status.QUEUED}
-    assert len(callbacks) == 1
+    assert statuses == {OutgoingMail.Status.QUEUED}  # the outbox sweep sends them later
+
+
+def test_a_lost_fan_out_is_sent_by_the_links_sweep_once(django_capture_on_commit_callbacks):
+    """The link was set while the broker was down (or the worker died with its batches): the
+    periodic links sweep sends it to everyone missing it, and nobody twice."""
+    from sessions_app.tasks import links_sweep
+
+    session = SessionFactory(participation_link="https://meet.example.org/j/lost")
+    has_it, *missing = RegistrationFactory.create_batch(3, session=session)
+    Registration.objects.filter(pk=has_it.pk).update(link_version_sent=1)
+    RegistrationFactory(session=session, status=Registration.Status.WAITING)
+    assert links_sweep() == 0  # set just now: its own fan-out may still be running
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert links_sweep() == 1
+        assert sorted(OutgoingMail.objects.values_list("to_email", flat=True)) == sorted(
+            r.email for r in missing
+        )
+        assert links_sweep() == 0  # everyone has it now
