@@ -437,6 +437,7 @@ def bulk_registrations_import(
                 language=language,
                 source=Registration.Source.ORGANISER,
                 vouched_by=actor if vouched else None,
+                added_by=actor,
                 now=now,
             )
             for line in new
@@ -451,7 +452,7 @@ def bulk_registrations_import(
             now=now,
         )
         _audit(created, actor=actor, vouched=vouched)
-        _queue_mails(session, created)
+        _queue_mails(session, created, actor=actor)
         everyone = [*reopened, *created]
         statuses = [r.status for r in everyone]
         if vouched and session.participation_link:
@@ -486,6 +487,7 @@ def _create(session, lines, *, actor, vouched, language, now) -> list[Registrati
                 status=status,
                 source=Registration.Source.ORGANISER,
                 vouched_by=actor if vouched else None,
+                added_by=actor,
                 vouched_at=now if vouched else None,
                 confirmed_at=now if vouched else None,
                 confirmation_count=0 if vouched else 1,
@@ -519,7 +521,7 @@ def _kind_and_key(session: Session, registration: Registration) -> tuple[str, st
     return "confirmed", registration.mail_key("confirmed")
 
 
-def _queue_mails(session: Session, registrations: list[Registration]) -> None:
+def _queue_mails(session: Session, registrations: list[Registration], *, actor) -> None:
     """One outbox row per registration, each kind rendered once per language (a mail merge)."""
     groups = defaultdict(list)
     for registration in registrations:
@@ -528,7 +530,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
             groups[(registration.language, kind_key[0])].append((registration, kind_key[1]))
     rows = []
     for (language, kind), members in groups.items():
-        merged = _render(session, language=language, kind=kind, registration=None)
+        merged = _render(session, language=language, kind=kind, registration=None, actor=actor)
         for registration, key in members:
             if mergeable_name(registration.name):
                 fields = {
@@ -542,7 +544,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
                 html = merge_fill(merged[2], {MERGE_NAME: escape(registration.name), **fields})
             else:
                 subject, text, html = _render(
-                    session, language=language, kind=kind, registration=registration
+                    session, language=language, kind=kind, registration=registration, actor=actor
                 )
             rows.append(
                 mail_row(
@@ -561,9 +563,15 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
         send_outgoing_mails.delay_on_commit(ids[start : start + MAIL_BATCH_SIZE])
 
 
-def _render(session, *, language: str, kind: str, registration) -> tuple[str, str, str]:
+def _render(session, *, language: str, kind: str, registration, actor) -> tuple[str, str, str]:
     if registration is None:
-        stand_in = Registration(session=session, name=MERGE_NAME, language=language)
+        stand_in = Registration(
+            session=session,
+            name=MERGE_NAME,
+            language=language,
+            source=Registration.Source.ORGANISER,
+            added_by=actor,
+        )
         context = {
             "cancel_url": absolute_url("sessions_app:cancel", language, token=MERGE_TOKEN),
             "confirm_url": absolute_url("sessions_app:confirm", language, token=MERGE_CONFIRM),

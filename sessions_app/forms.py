@@ -124,6 +124,16 @@ class CancelSessionForm(forms.Form):
     )
 
 
+class CancelRegistrationForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the registrant (optional)"),
+        help_text=_("Sent with the email telling them their registration is cancelled."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 # --- Organisers register attendees; email requests -------------------------------------------
 
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]

@@ -27,6 +27,25 @@ def send_participation_link_batch(session_id: int, version: int, registration_id
     return mail_send_claimed(mail_ids=mail_ids) if mail_ids else 0
 
 
+@shared_task(name="sessions.send_reschedule_notices")
+def send_reschedule_notices(session_id: int, sequence: int) -> int:
+    """Tell every confirmed or waiting registrant the session's new time, in batches."""
+    batches = services.reschedule_notices_fan_out(session_id=session_id, sequence=sequence)
+    for batch in batches:
+        send_reschedule_notice_batch.delay(session_id, sequence, batch)
+    return len(batches)
+
+
+@shared_task(name="sessions.send_reschedule_notice_batch", acks_late=True)
+def send_reschedule_notice_batch(session_id: int, sequence: int, registration_ids: list[int]):
+    """Write one batch of new-time emails in the outbox and send them over one connection
+    (rows of a worker lost mid-batch are queued again by the outbox sweep)."""
+    mail_ids = services.reschedule_notices_write(
+        session_id=session_id, sequence=sequence, registration_ids=registration_ids
+    )
+    return mail_send_claimed(mail_ids=mail_ids) if mail_ids else 0
+
+
 @shared_task(name="sessions.send_reminders")
 def send_reminders() -> int:
     return services.reminders_send()

@@ -125,6 +125,7 @@ def attendee_add(request, pk):
                 language=data["language"],
                 source=Registration.Source.ORGANISER,
                 vouched_by=request.user if data["mode"] == "vouched" else None,
+                added_by=request.user,
             )
         except DomainError as error:
             form.add_error(None, error.message)
