@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from ensie_portal.accounts.models import Roles, User
 from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.ics import IcsEvent, build_calendar
+from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
 from ensie_portal.outbox.services import Attachment, mail_queue
@@ -189,6 +189,7 @@ def _send(
     context: dict | None = None,
     attachments: tuple[Attachment, ...] = (),
     page: str = "networks:application_detail",
+    reply_to: str = "",
 ) -> None:
     """Queue the ``event`` email to each recipient, in their language, once per ``step``."""
     for user in recipients:
@@ -208,6 +209,7 @@ def _send(
             language=language,
             attachments=attachments,
             related=application,
+            reply_to=reply_to,
         )
 
 
@@ -372,30 +374,38 @@ def application_interest_create(
 # --- Step 2: the institutional meeting ------------------------------------------------------
 
 
-def _meeting_calendar(application: Application, language: str) -> Attachment:
+def _meeting_calendar(application: Application, language: str, attendees: list[User]) -> Attachment:
+    """The invitation (iTIP REQUEST): organised by the secretariat, who receives the answers;
+    every representative of the applicant is invited. Its UID stays, its SEQUENCE rises each
+    time the meeting moves, so calendars update the event they have."""
     start = application.meeting_at
     with translation.override(language):
         summary = _("ENSIE institutional meeting with %(network)s") % {
             "network": application.network.display_name
         }
+        organizer = IcsPerson(email=settings.SECRETARIAT_EMAIL, name=_("ENSIE secretariat"))
     event = IcsEvent(
         uid=f"application-{application.pk}-meeting@ensie-portal",
         start=start,
         end=start + datetime.timedelta(minutes=application.meeting_duration_minutes),
         summary=summary,
+        description=application.meeting_link,
         location=application.meeting_link,
         url=application.meeting_link,
         sequence=application.meeting_sequence,
+        organizer=organizer,
+        attendees=tuple(IcsPerson(email=user.email, name=str(user)) for user in attendees),
     )
     return Attachment(
         filename="ensie-meeting.ics",
-        mimetype="text/calendar",
-        content=build_calendar([event], method="REQUEST"),
+        mimetype=f"text/calendar; method={REQUEST}",
+        content=build_calendar([event], method=REQUEST),
     )
 
 
 def _send_meeting_invitation(application: Application, step: str) -> None:
-    for user in _representatives(application):
+    representatives = _representatives(application)
+    for user in representatives:
         language = user.preferred_language or settings.LANGUAGE_CODE
         _send(
             event="meeting_scheduled",
@@ -403,7 +413,8 @@ def _send_meeting_invitation(application: Application, step: str) -> None:
             recipients=[user],
             step=step,
             context={"rescheduled": application.meeting_sequence > 0},
-            attachments=(_meeting_calendar(application, language),),
+            attachments=(_meeting_calendar(application, language, representatives),),
+            reply_to=settings.SECRETARIAT_EMAIL,
         )
 
 

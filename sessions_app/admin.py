@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
+from . import services
 from .models import InboundRequest, Registration, Session, Speaker
 
 
@@ -22,7 +23,20 @@ class SessionAdmin(admin.ModelAdmin):
     # emails it to the registrants.
     exclude = ["participation_link"]
     formfield_overrides = URLS_ASSUME_HTTPS
-    readonly_fields = ["link_version", "anonymised_at"]
+    readonly_fields = ["link_version", "calendar_sequence", "anonymised_at"]
+
+    def save_model(self, request, obj, form, change):
+        """A change goes through the organisers' service: a new time raises the calendar
+        sequence and emails the registrants, as on the organisers' page."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        concrete = {field.name for field in Session._meta.concrete_fields}
+        services.session_update(
+            session=obj,
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in form.changed_data if name in concrete},
+        )
 
 
 @admin.register(Registration)

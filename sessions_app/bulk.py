@@ -1,5 +1,7 @@
-"""Organisers register attendees in bulk: paste lines (``Name <email>``, ``email``, or CSV with a
-header) or upload a CSV, see a preview classifying each line, then import in one transaction.
+"""Organisers register attendees in bulk: paste lines (whatever separates the cells: tabs from a
+spreadsheet, semicolons or commas from a CSV, ``Name <email>``; a header line names columns) or
+upload a CSV, see a preview classifying each line and where the new ones would land (seats,
+waiting list), then import in one transaction.
 
 The import writes in bulk (one insert for the registrations, one for their audit entries, one
 for their emails, each email rendered once per language and kind then filled in), so a
@@ -9,9 +11,9 @@ the waiting list.
 
 import csv
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -26,9 +28,7 @@ from django_countries import countries
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.queue import task_enqueue_on_commit
-from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_render, mail_row
-from ensie_portal.outbox.tasks import send_outgoing_mails
+from ensie_portal.outbox.services import mail_queue_rows, mail_render, mail_row
 
 from .bulk_mail import MERGE_NAME, MERGE_TOKEN, merge_fill, mergeable_name
 from .mails import TEMPLATE, _arguments
@@ -48,19 +48,11 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_SALT = "sessions_app.bulk"
 PAYLOAD_MAX_AGE = 3600
 MERGE_CONFIRM = "MERGEFIELDxCONFIRM"
-MAIL_BATCH_SIZE = 100
 
 NEW = "new"
 REGISTERED = "registered"
 DUPLICATE = "duplicate"
 INVALID = "invalid"
-
-_HEADERS = {
-    "name": ("name", "full name", "nom", "participant"),
-    "email": ("email", "e-mail", "email address", "mail", "courriel", "adresse e-mail"),
-    "organisation": ("organisation", "organization", "organisme", "company", "entreprise"),
-    "country": ("country", "pays", "country code"),
-}
 
 
 @dataclass
@@ -98,12 +90,19 @@ def bulk_text_from_upload(data: bytes) -> str:
 
 
 def bulk_lines_parse(text: str) -> list[BulkLine]:
-    """Each non-empty line, read as CSV with a header or as ``Name <email>`` / ``email``;
-    invalid lines say why. Does not look at the database."""
+    """Each non-empty line as one person; invalid lines say why. Does not look at the database.
+
+    The address is found wherever it is in the line, whatever separates the cells: tabs (cells
+    copied from a spreadsheet), semicolons (CSV from a French Excel), pipes or commas (quoted
+    cells may hold commas), or ``Name <email>``. The other cells give the name, then the
+    organisation, then the country when the last one names a country. A first line without an
+    address that names columns (name, email, organisation, country; first and last name; in
+    English or French) is a header: the cells are then read by its columns.
+    """
     numbered = [
-        (number, line.strip())
+        (number, line.strip().lstrip("\ufeff"))
         for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1)
-        if line.strip()
+        if line.strip(_BLANK)
     ]
     if len(numbered) > MAX_LINES:
         raise DomainError(
@@ -112,50 +111,174 @@ def bulk_lines_parse(text: str) -> list[BulkLine]:
         )
     if not numbered:
         return []
-    columns, delimiter = _header(numbered[0][1])
-    if columns:
-        lines = [_from_csv(n, raw, columns, delimiter) for n, raw in numbered[1:]]
-    else:
-        lines = [_from_address(n, raw) for n, raw in numbered]
+    header = _header(numbered[0][1])
+    if header is not None:
+        numbered = numbered[1:]
+    lines = [_line(number, raw, header) for number, raw in numbered]
     for line in lines:
         _validate(line)
     return lines
 
 
-def _header(first: str) -> tuple[dict, str]:
-    """Column positions when the first line is a CSV header naming an email column."""
-    if "@" in first:
-        return {}, ""
-    delimiter = max(",;\t", key=first.count)
-    cells = [cell.strip().lower() for cell in next(csv.reader([first], delimiter=delimiter))]
-    columns = {
-        field: cells.index(name)
-        for field, names in _HEADERS.items()
-        for name in names
-        if name in cells
-    }
-    return (columns, delimiter) if "email" in columns else ({}, "")
+# A line of nothing but these is empty (a spreadsheet's blank row exported as ";;;").
+_BLANK = " \t;,|\"'\ufeff"
+_SEPARATORS = "\t;|,"
+# An address as people write it (quotes, separators and angle brackets never belong to it).
+_ADDRESS = re.compile(r"[\w.!#$%&*+/=?^`{}~'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_HEADER_NAMES = {
+    "name": {"name", "full name", "nom", "nom complet", "participant", "participante"},
+    "first_name": {"first name", "firstname", "given name", "prénom", "prenom"},
+    "last_name": {"last name", "lastname", "surname", "family name", "nom de famille"},
+    "email": {
+        "email",
+        "e-mail",
+        "email address",
+        "e-mail address",
+        "mail",
+        "courriel",
+        "adresse e-mail",
+        "adresse email",
+        "adresse électronique",
+        "adresse mail",
+    },
+    "organisation": {
+        "organisation",
+        "organization",
+        "organisme",
+        "company",
+        "entreprise",
+        "structure",
+        "société",
+        "employer",
+        "employeur",
+    },
+    "country": {"country", "pays", "country code", "code pays"},
+}
 
 
-def _from_csv(number: int, raw: str, columns: dict, delimiter: str) -> BulkLine:
-    cells = next(csv.reader([raw], delimiter=delimiter), [])
-    values = {
-        field: cells[index].strip() if index < len(cells) else ""
-        for field, index in columns.items()
-    }
-    return BulkLine(number=number, raw=raw, **values)
+@dataclass(frozen=True)
+class _Header:
+    columns: dict[str, int]
+    delimiter: str
 
 
-def _from_address(number: int, raw: str) -> BulkLine:
-    text = raw.strip(" ,;")
-    if "<" in text:
-        name, email = parseaddr(text)
+def _delimiter(line: str) -> str | None:
+    """The separator of a line's cells: a tab, else a semicolon, a pipe, a comma (in that
+    order: a name may hold a comma, hardly ever a tab); None for a single cell. Quoted text
+    does not count: ``"Lovelace, Ada";ada@example.org`` is separated by semicolons."""
+    unquoted = re.sub(r'"[^"]*"', "", line)
+    return next((d for d in _SEPARATORS if d in unquoted), None)
+
+
+def _cells(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return [line.strip()]
+    row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+    return [cell.strip() for cell in row]
+
+
+def _header(first: str) -> _Header | None:
+    """The columns named by the first line, if it is a header (no address, known names)."""
+    if _ADDRESS.search(first):
+        return None
+    delimiter = _delimiter(first)
+    cells = [cell.strip(" :*").lower() for cell in _cells(first, delimiter)]
+    columns = {}
+    for index, cell in enumerate(cells):
+        field = next((f for f, names in _HEADER_NAMES.items() if cell in names), None)
+        if field and field not in columns:
+            columns[field] = index
+    # "Nom" beside "Prénom" is the family name.
+    if "first_name" in columns and "name" in columns and "last_name" not in columns:
+        columns["last_name"] = columns.pop("name")
+    return _Header(columns, delimiter or "") if columns else None
+
+
+def _addresses(text: str) -> list[str]:
+    found = []
+    for match in _ADDRESS.findall(text):
+        address = match.strip(".'")
+        if address.lower() not in (a.lower() for a in found):
+            found.append(address)
+    return found
+
+
+def _line(number: int, raw: str, header: _Header | None) -> BulkLine:
+    line = BulkLine(number=number, raw=raw)
+    addresses = _addresses(raw)
+    if len(addresses) > 1:
+        line.status, line.reason = INVALID, str(_("more than one email address"))
+        return line
+    if not addresses:
+        line.email = raw if "@" in raw else ""
+        return line  # _validate says why
+    address = addresses[0]
+    if header is not None and (not header.delimiter or header.delimiter in raw):
+        return _by_header(line, address, header)
+    return _by_position(line, address)
+
+
+def _by_header(line: BulkLine, address: str, header: _Header) -> BulkLine:
+    cells = _cells(line.raw, header.delimiter or None)
+
+    def cell(field: str) -> str:
+        index = header.columns.get(field)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    line.email = address
+    line.name = cell("name") or " ".join(
+        part for part in (cell("first_name"), cell("last_name")) if part
+    )
+    line.organisation = cell("organisation")
+    line.country = cell("country")
+    return line
+
+
+def _by_position(line: BulkLine, address: str) -> BulkLine:
+    """Cells without a header: the address where it is, the name before or beside it."""
+    raw = line.raw
+    line.email = address
+    bracketed = re.search(r"<\s*(?:mailto:)?" + re.escape(address) + r"\s*>", raw, re.IGNORECASE)
+    if bracketed:
+        # "Name <email>", maybe among other cells: the name is the cell just before.
+        before, after = raw[: bracketed.start()].strip(), raw[bracketed.end() :].strip()
+        delimiter = _delimiter(before) or _delimiter(after)
+        before_cells = [c for c in _cells(before, delimiter) if c.strip(_BLANK)]
+        name = before_cells.pop() if before_cells else ""
+        others = [*before_cells, *(c for c in _cells(after, delimiter) if c.strip(_BLANK))]
     else:
-        name, email = "", text
-    return BulkLine(number=number, raw=raw, name=name.strip().strip('"'), email=email.strip())
+        cells = [c for c in _cells(raw, _delimiter(raw)) if c.strip(_BLANK)]
+        name, others = "", []
+        for cell in cells:
+            if address.lower() in cell.lower():
+                # An address sharing its cell with a name ("Ana Lopez ana@example.es").
+                rest = re.sub(re.escape(address), " ", cell, flags=re.IGNORECASE)
+                name = " ".join(rest.replace("mailto:", " ").strip(_BLANK + "<>()").split())
+            else:
+                others.append(cell)
+        if not name and others:
+            name = others.pop(0)
+    line.name = name.strip(_BLANK)
+    # The last cell is the country when it names one (and is not the only clue to a name).
+    if others and (len(others) > 1 or line.name) and _country_code(others[-1]):
+        line.country = others.pop()
+    line.organisation = others[0].strip(_BLANK) if others else ""
+    return line
+
+
+def _country_code(value: str) -> str:
+    """The ISO code of a country given by its code or its English or French name ("" if
+    none)."""
+    value = value.strip()
+    if not value:
+        return ""
+    code = countries.alpha2(value) if len(value) <= 3 else ""
+    return code or countries.by_name(value) or countries.by_name(value, language="fr") or ""
 
 
 def _validate(line: BulkLine) -> None:
+    if line.status == INVALID:
+        return
     line.email = line.email.strip().lower()
     if not line.email:
         line.status, line.reason = INVALID, str(_("no email address"))
@@ -169,8 +292,7 @@ def _validate(line: BulkLine) -> None:
         line.status, line.reason = INVALID, str(_("a value is too long"))
         return
     if line.country:
-        code = countries.alpha2(line.country) if len(line.country) <= 3 else ""
-        code = code or countries.by_name(line.country) or ""
+        code = _country_code(line.country)
         if not code:
             line.status, line.reason = INVALID, str(_("unknown country"))
             return
@@ -205,6 +327,26 @@ def bulk_counts(lines: list[BulkLine]) -> dict[str, int]:
     for line in lines:
         counts[line.status] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Where the new lines would land: ``seats`` left now (None: no limit); vouched for, the
+    first ``confirmed`` take them and ``waiting`` join the waiting list."""
+
+    seats: int | None
+    confirmed: int
+    waiting: int
+
+
+def bulk_forecast(*, session: Session, new: int, vouched: bool) -> Forecast:
+    """The capacity forecast of the preview (the import itself counts again, under a lock)."""
+    taken = session.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    seats = None if session.capacity is None else max(session.capacity - taken, 0)
+    if not vouched:
+        return Forecast(seats=seats, confirmed=0, waiting=0)
+    confirmed = new if seats is None else min(new, seats)
+    return Forecast(seats=seats, confirmed=confirmed, waiting=new - confirmed)
 
 
 # --- Carrying the preview to the import ------------------------------------------------------
@@ -293,6 +435,7 @@ def bulk_registrations_import(
                 language=language,
                 source=Registration.Source.ORGANISER,
                 vouched_by=actor if vouched else None,
+                added_by=actor,
                 now=now,
             )
             for line in new
@@ -307,7 +450,7 @@ def bulk_registrations_import(
             now=now,
         )
         _audit(created, actor=actor, vouched=vouched)
-        _queue_mails(session, created)
+        _queue_mails(session, created, actor=actor)
         everyone = [*reopened, *created]
         statuses = [r.status for r in everyone]
         if vouched and session.participation_link:
@@ -342,6 +485,7 @@ def _create(session, lines, *, actor, vouched, language, now) -> list[Registrati
                 status=status,
                 source=Registration.Source.ORGANISER,
                 vouched_by=actor if vouched else None,
+                added_by=actor,
                 vouched_at=now if vouched else None,
                 confirmed_at=now if vouched else None,
                 confirmation_count=0 if vouched else 1,
@@ -375,7 +519,7 @@ def _kind_and_key(session: Session, registration: Registration) -> tuple[str, st
     return "confirmed", registration.mail_key("confirmed")
 
 
-def _queue_mails(session: Session, registrations: list[Registration]) -> None:
+def _queue_mails(session: Session, registrations: list[Registration], *, actor) -> None:
     """One outbox row per registration, each kind rendered once per language (a mail merge)."""
     groups = defaultdict(list)
     for registration in registrations:
@@ -384,7 +528,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
             groups[(registration.language, kind_key[0])].append((registration, kind_key[1]))
     rows = []
     for (language, kind), members in groups.items():
-        merged = _render(session, language=language, kind=kind, registration=None)
+        merged = _render(session, language=language, kind=kind, registration=None, actor=actor)
         for registration, key in members:
             if mergeable_name(registration.name):
                 fields = {
@@ -398,7 +542,7 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
                 html = merge_fill(merged[2], {MERGE_NAME: escape(registration.name), **fields})
             else:
                 subject, text, html = _render(
-                    session, language=language, kind=kind, registration=registration
+                    session, language=language, kind=kind, registration=registration, actor=actor
                 )
             rows.append(
                 mail_row(
@@ -411,15 +555,18 @@ def _queue_mails(session: Session, registrations: list[Registration]) -> None:
                     related=registration,
                 )
             )
-    ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
-    # Sent in batches over one SMTP connection each (one task per batch, after the commit).
-    for start in range(0, len(ids), MAIL_BATCH_SIZE):
-        task_enqueue_on_commit(send_outgoing_mails, ids[start : start + MAIL_BATCH_SIZE])
+    mail_queue_rows(rows)
 
 
-def _render(session, *, language: str, kind: str, registration) -> tuple[str, str, str]:
+def _render(session, *, language: str, kind: str, registration, actor) -> tuple[str, str, str]:
     if registration is None:
-        stand_in = Registration(session=session, name=MERGE_NAME, language=language)
+        stand_in = Registration(
+            session=session,
+            name=MERGE_NAME,
+            language=language,
+            source=Registration.Source.ORGANISER,
+            added_by=actor,
+        )
         context = {
             "cancel_url": absolute_url("sessions_app:cancel", language, token=MERGE_TOKEN),
             "confirm_url": absolute_url("sessions_app:confirm", language, token=MERGE_CONFIRM),

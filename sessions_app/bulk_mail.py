@@ -1,19 +1,21 @@
-"""The participation link to thousands of registrants, fast.
+"""One message to thousands of registrants, fast: the participation link, a new time.
 
-A mail merge: each variant of the message (language, first link or changed link) is rendered
-once with stand-in fields, then each registrant's name and signed cancel token are filled in.
-One insert per batch writes the outbox rows (queued); the outbox sends them over one SMTP
-connection (``mail_send_many``), marking each sent as it goes.
+A mail merge: each variant of the message (language, first link or changed link, ...) is
+rendered once with stand-in fields, then each registrant's name and signed cancel token are
+filled in. One insert per batch writes the outbox rows (queued); the outbox sends them over one
+SMTP connection (``mail_send_many``), marking each sent as it goes.
 """
 
+import copy
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 
 from django.utils.html import escape, urlize
 
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_render, mail_row
 
-from .mails import link_mail, session_calendar_attachment
+from .mails import link_mail, rescheduled_key, rescheduled_mail, session_calendar_attachment
 from .models import Registration, Session
 from .tokens import CANCEL, absolute_url, registration_token
 
@@ -37,26 +39,32 @@ def mergeable_name(name: str) -> bool:
     return MERGE_NAME not in name and urlize(name) == escape(name)
 
 
-def link_rows(
-    session: Session, registrations: list[Registration], *, version: int
+def merged_rows(
+    session: Session,
+    registrations: list[Registration],
+    *,
+    variant: Callable[[Registration], Hashable],
+    arguments: Callable[..., dict],
+    key: Callable[[Registration], str],
 ) -> list[OutgoingMail]:
-    """Unsaved outbox rows (queued) carrying ``version`` of the link to each one."""
-    attachment = session_calendar_attachment(session)
+    """Unsaved outbox rows (queued), one per registration: the message
+    ``arguments(registration, cancel_url=...)`` rendered once per ``variant`` (what changes
+    the text besides the name: the language at least), then filled in for each person."""
     groups = defaultdict(list)
     for registration in registrations:
-        groups[(registration.language, registration.link_version_sent > 0)].append(registration)
+        registration.session = session
+        groups[(registration.language, variant(registration))].append(registration)
     rows = []
-    for (language, changed), members in groups.items():
-        stand_in = Registration(session=session, name=MERGE_NAME, language=language)
-        arguments = link_mail(
-            stand_in,
-            key="",
-            changed=changed,
-            attachment=attachment,
-            cancel_url=absolute_url("sessions_app:cancel", language, token=MERGE_TOKEN),
+    for (language, _variant), members in groups.items():
+        stand_in = copy.copy(members[0])
+        stand_in.name = MERGE_NAME
+        merged_arguments = arguments(
+            stand_in, cancel_url=absolute_url("sessions_app:cancel", language, token=MERGE_TOKEN)
         )
         merged = mail_render(
-            template=arguments["template"], context=arguments["context"], language=language
+            template=merged_arguments["template"],
+            context=merged_arguments["context"],
+            language=language,
         )
         for registration in members:
             if mergeable_name(registration.name):
@@ -69,21 +77,55 @@ def link_rows(
                     ),
                 )
             else:
-                registration.session = session
-                own = link_mail(registration, key="", changed=changed, attachment=attachment)
+                own = arguments(registration)
                 subject, text, html = mail_render(
                     template=own["template"], context=own["context"], language=language
                 )
             rows.append(
                 mail_row(
-                    key=link_key(registration, version),
+                    key=key(registration),
                     to=registration.email,
                     language=language,
                     subject=subject,
                     body_text=text,
                     body_html=html,
-                    attachments=arguments["attachments"],
+                    attachments=merged_arguments["attachments"],
                     related=registration,
                 )
             )
     return rows
+
+
+def link_rows(
+    session: Session, registrations: list[Registration], *, version: int
+) -> list[OutgoingMail]:
+    """Unsaved outbox rows (queued) carrying ``version`` of the link to each one."""
+    attachment = session_calendar_attachment(session)
+
+    def changed(registration):
+        return registration.link_version_sent > 0
+
+    return merged_rows(
+        session,
+        registrations,
+        # Who registered someone is named in their first link (see mails.registered_by).
+        variant=lambda r: (changed(r), r.source, r.added_by_id),
+        arguments=lambda r, **extra: link_mail(
+            r, key="", changed=changed(r), attachment=attachment, **extra
+        ),
+        key=lambda r: link_key(r, version),
+    )
+
+
+def rescheduled_rows(
+    session: Session, registrations: list[Registration], *, sequence: int
+) -> list[OutgoingMail]:
+    """Unsaved outbox rows (queued) telling each one the session's new time."""
+    attachment = session_calendar_attachment(session)
+    return merged_rows(
+        session,
+        registrations,
+        variant=lambda r: r.status,
+        arguments=lambda r, **extra: rescheduled_mail(r, key="", attachment=attachment, **extra),
+        key=lambda r: rescheduled_key(r, sequence),
+    )

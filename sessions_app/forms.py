@@ -1,6 +1,6 @@
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -124,6 +124,16 @@ class CancelSessionForm(forms.Form):
     )
 
 
+class CancelRegistrationForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the registrant (optional)"),
+        help_text=_("Sent with the email telling them their registration is cancelled."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
 # --- Organisers register attendees; email requests -------------------------------------------
 
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
@@ -147,9 +157,15 @@ class AttendeeForm(forms.Form):
 class BulkForm(forms.Form):
     lines = forms.CharField(
         label=_("People to register"),
-        help_text=_(
-            "One person per line: “Name <email>” or just the email address; or CSV with a "
-            "header line naming the columns name, email, organisation, country."
+        # Help texts are shown as HTML (some carry markup): this one shows "<email>" as typed.
+        help_text=escape(
+            _(
+                "One person per line, its cells separated by tabs (copied from a spreadsheet), "
+                "semicolons, commas or pipes: the email address is found wherever it is, the "
+                "other cells give the name, the organisation and the country, in that order. "
+                "“Name <email>” works too. A first line naming the columns (name, first name, "
+                "last name, email, organisation, country) sets their order."
+            )
         ),
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,

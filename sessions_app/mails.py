@@ -1,13 +1,16 @@
 """The registrants' emails: one template family (``emails/sessions_registration``), one
 ``kind`` per message, each with the signed cancel link, in the registrant's language."""
 
-from ensie_portal.core.ics import IcsEvent, build_calendar
+from ensie_portal.core.ics import PUBLISH, IcsEvent, build_calendar
 from ensie_portal.outbox.services import Attachment, mail_queue
 
 from .models import Registration, Session
 from .tokens import CANCEL, absolute_url, signed_url
 
 TEMPLATE = "sessions_registration"
+# The messages that may be the first a person gets about a registration: when an organiser
+# registered them, these say who did (see :func:`registered_by`).
+FIRST_KINDS = ("confirm", "confirmed", "waiting", "link")
 
 
 def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
@@ -19,17 +22,28 @@ def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
         description=session.summary,
         location=session.platform,
         url=absolute_url("sessions_app:detail", language, slug=session.slug),
-        sequence=session.link_version,
+        sequence=session.calendar_sequence,
         cancelled=session.status == Session.Status.CANCELLED,
     )
 
 
 def session_calendar_attachment(session: Session) -> Attachment:
+    """The session's event as published (the feed's copy, with the same UID and SEQUENCE)."""
     return Attachment(
         filename=f"ensie-session-{session.number}.ics",
-        mimetype="text/calendar",
-        content=build_calendar([session_ics_event(session)]),
+        mimetype=f"text/calendar; method={PUBLISH}",
+        content=build_calendar([session_ics_event(session)], method=PUBLISH),
     )
+
+
+def registered_by(registration: Registration, *, kind: str, changed=False, promoted=False):
+    """The organiser who registered this person, named in the first messages they get (a
+    changed link or a seat freed later are news of their own); None otherwise."""
+    if registration.source != Registration.Source.ORGANISER or registration.added_by_id is None:
+        return None
+    if kind not in FIRST_KINDS or changed or promoted:
+        return None
+    return registration.added_by
 
 
 def _arguments(
@@ -37,6 +51,12 @@ def _arguments(
 ) -> dict:
     session = registration.session
     language = registration.language
+    organiser = registered_by(
+        registration,
+        kind=kind,
+        changed=context.get("changed", False),
+        promoted=context.get("promoted", False),
+    )
     return {
         "key": key,
         "to": registration.email,
@@ -50,6 +70,7 @@ def _arguments(
             "session": session,
             "session_url": absolute_url("sessions_app:detail", language, slug=session.slug),
             "cancel_url": cancel_url or signed_url(registration, CANCEL),
+            "registered_by": organiser.get_full_name() if organiser else "",
             **context,
         },
     }
@@ -80,4 +101,26 @@ def link_mail(
         changed=changed,
         promoted=promoted,
         cancel_url=cancel_url,
+    )
+
+
+def rescheduled_mail(
+    registration: Registration, *, key: str, attachment=None, cancel_url: str = ""
+) -> dict:
+    """The arguments of the message telling a registrant the session's new time, with the
+    updated calendar file (same UID, higher SEQUENCE)."""
+    session = registration.session
+    return _arguments(
+        registration,
+        kind="rescheduled",
+        key=key,
+        attachment=attachment or session_calendar_attachment(session),
+        cancel_url=cancel_url,
+    )
+
+
+def rescheduled_key(registration: Registration, sequence: int) -> str:
+    """One message per registrant and change of time: the session's calendar sequence."""
+    return registration.mail_key(
+        "rescheduled", f"session{registration.session_id}", f"seq{sequence}"
     )

@@ -51,6 +51,12 @@ class Session(models.Model):
     participation_link = models.URLField(_("participation link"), max_length=500, blank=True)
     # Bumped each time the link is set or changed; the emails' idempotency keys include it.
     link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
+    # The SEQUENCE of the session's calendar event: raised each time the start or the end moves
+    # and when the session is cancelled, so calendars replace their copy. The emails telling
+    # registrants of a new time are keyed by it (once per change).
+    calendar_sequence = models.PositiveIntegerField(
+        _("calendar sequence"), default=0, editable=False
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
@@ -152,6 +158,12 @@ class Registration(models.Model):
         WAITING = "waiting", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
 
+    # Told when the session's time changes: people holding a seat or waiting for one. Pending
+    # registrations are left out on purpose: their address is not confirmed (double opt-in),
+    # and whatever they open next (the confirmation page, the emails after it) shows the new
+    # time.
+    RESCHEDULE_NOTIFIED = (Status.CONFIRMED, Status.WAITING)
+
     class Source(models.TextChoices):
         WEB = "web", _("web form")
         EMAIL = "email", _("email request")
@@ -181,6 +193,15 @@ class Registration(models.Model):
         verbose_name=_("vouched for by"),
     )
     vouched_at = models.DateTimeField(_("vouched for on"), null=True, blank=True)
+    # The organiser who registered this person (vouching or not): their emails say so.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,11 +1,15 @@
 """Every non-trivial read of the sessions area (templates never query)."""
 
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from ensie_portal.outbox.models import OutgoingMail
 
@@ -95,9 +99,66 @@ def registration_get_for_organiser(*, user, session_pk: int, pk: int) -> Registr
 def registrants_for(*, session: Session, filters=None) -> tuple[QuerySet[Registration], object]:
     """The session's registrants, filtered by ``filters`` (a query dict); returns the filter
     too, for its form."""
-    queryset = session.registrations.select_related("vouched_by").order_by("created_at", "pk")
+    queryset = session.registrations.select_related("vouched_by", "added_by").order_by(
+        "created_at", "pk"
+    )
     filterset = RegistrationFilter(filters or {}, queryset=queryset)
     return filterset.qs, filterset
+
+
+def registrants_csv_rows(registrations) -> list[list[str]]:
+    """The registrants export: a header, then one row each, in the active language (column
+    names, statuses, sources, yes/no), times in Brussels time to the minute."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+
+    def local(moment) -> str:
+        return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def language(code) -> str:
+        try:
+            return get_language_info(code)["name_translated"]
+        except KeyError:
+            return code
+
+    rows = [
+        [
+            _("Name"),
+            _("Email address"),
+            _("Organisation"),
+            _("Country"),
+            _("Language of the emails"),
+            _("Status"),
+            _("Source"),
+            _("Registered (Brussels time)"),
+            _("Confirmed (Brussels time)"),
+            _("Attended"),
+            _("Registered by"),
+            _("Question for the speakers"),
+        ]
+    ]
+    rows.extend(
+        [
+            registration.name,
+            registration.email,
+            registration.organisation,
+            registration.country.name if registration.country else "",
+            language(registration.language),
+            registration.get_status_display(),
+            registration.get_source_display(),
+            local(registration.created_at),
+            local(registration.confirmed_at),
+            _("yes") if registration.attended else _("no"),
+            str(registration.added_by) if registration.added_by else "",
+            registration.question,
+        ]
+        for registration in registrations
+    )
+    return rows
+
+
+def reschedule_notified_count(*, session: Session) -> int:
+    """How many registrants a change of the session's time is emailed to."""
+    return session.registrations.filter(status__in=Registration.RESCHEDULE_NOTIFIED).count()
 
 
 def with_email_deliveries(registrations) -> list[Registration]:

@@ -19,18 +19,20 @@ from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
 from ensie_portal.outbox.models import OutgoingMail
-from ensie_portal.outbox.services import mail_queue
+from ensie_portal.outbox.services import mail_queue, mail_queue_rows
 
-from .bulk_mail import link_key, link_rows
-from .mails import link_mail, registration_mail, session_calendar_attachment
+from .bulk_mail import link_key, link_rows, rescheduled_rows
+from .mails import link_mail, registration_mail, rescheduled_key, session_calendar_attachment
 from .models import Registration, Session, Speaker
 from .tokens import CONFIRM, RegistrationClosed, signed_url
 
 # Re-sent confirmation / status emails per registration and hour.
 RESEND_LIMIT = 3
 RESEND_PERIOD = 3600
-# Participation-link emails are written and sent in batches of this many (one SMTP connection).
+# Participation-link and new-time emails are written and sent in batches of this many (one
+# SMTP connection).
 LINK_BATCH_SIZE = 250
+RESCHEDULE_NOTIFIED = Registration.RESCHEDULE_NOTIFIED
 
 
 # --- Workflows -----------------------------------------------------------------------------
@@ -116,19 +118,22 @@ def registration_request(
     question: str = "",
     source: str = Registration.Source.WEB,
     vouched_by=None,
+    added_by=None,
     now=None,
 ) -> Registration:
     """Register someone to ``session`` (web form, email request or organiser).
 
     A new registration waits for its confirmation link (double opt-in), unless an organiser
     vouches for the person (``vouched_by``): then it is confirmed at once, capacity permitting.
-    Registering again with the same email creates nothing: the pending confirmation email is
-    sent again (rate limited), a cancelled registration is opened again. Refused once the
-    session has started.
+    ``added_by`` is the organiser registering someone without vouching (the emails name them;
+    a vouching organiser is named too). Registering again with the same email creates nothing:
+    the pending confirmation email is sent again (rate limited), a cancelled registration is
+    opened again. Refused once the session has started.
     """
     now = now or timezone.now()
     email = email.strip().lower()
-    if vouched_by is not None and not can_manage(vouched_by, session):
+    added_by = added_by or vouched_by
+    if added_by is not None and not can_manage(added_by, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         session = session_lock(session)
@@ -144,20 +149,23 @@ def registration_request(
                 question=question.strip(),
                 language=language,
                 source=source,
+                added_by=added_by,
                 consent_at=now if source == Registration.Source.WEB else None,
             )
             audit_record(
-                obj=registration, actor=vouched_by, action="register", to_state=registration.status
+                obj=registration, actor=added_by, action="register", to_state=registration.status
             )
         elif registration.status == Registration.Status.CANCELLED:
             transition(
                 obj=registration,
                 to=Registration.Status.PENDING,
-                actor=vouched_by,
+                actor=added_by,
                 transitions=REGISTRATION_TRANSITIONS,
                 updates={
                     "cancelled_at": None,
                     "confirmed_at": None,
+                    "source": source,
+                    "added_by": added_by,
                     "language": language,
                     "round": registration.round + 1,
                     "link_version_sent": 0,
@@ -180,16 +188,18 @@ def registration_request(
     return registration
 
 
-def _queue_confirmation(registration: Registration) -> None:
-    _queue_numbered(registration, kind="confirm", confirm_url=signed_url(registration, CONFIRM))
+def _queue_confirmation(registration: Registration) -> OutgoingMail:
+    return _queue_numbered(
+        registration, kind="confirm", confirm_url=signed_url(registration, CONFIRM)
+    )
 
 
-def _queue_numbered(registration: Registration, *, kind: str, **context) -> None:
+def _queue_numbered(registration: Registration, *, kind: str, **context) -> OutgoingMail:
     """A message that may be sent again on request: each sending is a new outbox row."""
     registration.confirmation_count += 1
     registration.save(update_fields=["confirmation_count", "updated_at"])
     key = registration.mail_key(kind, registration.confirmation_count)
-    registration_mail(registration, kind=kind, key=key, **context)
+    return registration_mail(registration, kind=kind, key=key, **context)
 
 
 def _resend_status(registration: Registration) -> None:
@@ -246,9 +256,12 @@ def _welcome(registration: Registration, *, promoted: bool = False) -> None:
         registration_mail(registration, kind=kind, key=registration.mail_key(kind))
 
 
-def registration_cancel(*, registration: Registration, actor=None, now=None) -> Registration:
-    """Cancel a registration (the registrant's signed link or an organiser); the seat goes to
-    the first person on the waiting list."""
+def registration_cancel(
+    *, registration: Registration, actor=None, note: str = "", now=None
+) -> Registration:
+    """Cancel a registration (the registrant's signed link, or an organiser: then the
+    registrant is told by email, with the organiser's ``note``); the seat goes to the first
+    person on the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
         session = session_lock(registration.session)
@@ -260,11 +273,50 @@ def registration_cancel(*, registration: Registration, actor=None, now=None) -> 
             to=Registration.Status.CANCELLED,
             actor=actor,
             transitions=REGISTRATION_TRANSITIONS,
+            comment=note,
             updates={"cancelled_at": now},
         )
+        registration.session = session
+        if actor is not None:
+            registration_mail(
+                registration,
+                kind="registration_cancelled",
+                key=registration.mail_key("removed"),
+                note=note,
+            )
         if was_confirmed:
             waiting_list_promote(session=session, now=now)
     return registration
+
+
+def registration_confirmation_resend(*, registration: Registration, actor) -> OutgoingMail:
+    """An organiser sends a pending registrant the confirmation email again (a new outbox row
+    each time; counted with the registrant's own re-sends, a few an hour at most)."""
+    if not can_manage(actor, registration.session):
+        raise DomainError(_("You are not allowed to do this."))
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session", "added_by")
+            .get(pk=registration.pk)
+        )
+        if registration.status != Registration.Status.PENDING:
+            raise DomainError(
+                _("Only a registration awaiting confirmation is sent the confirmation email.")
+            )
+        registration_check_open(registration.session, timezone.now())
+        if not ratelimit_hit(
+            f"sessions-resend:{registration.pk}", limit=RESEND_LIMIT, period=RESEND_PERIOD
+        ):
+            raise DomainError(
+                _(
+                    "The confirmation email was sent several times in the last hour: "
+                    "please wait before sending it again."
+                )
+            )
+        mail = _queue_confirmation(registration)
+        audit_record(obj=registration, actor=actor, action="resend confirmation")
+    return mail
 
 
 def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
@@ -479,21 +531,67 @@ def session_create(*, actor, organisers=(), **fields) -> Session:
     return session
 
 
-@transaction.atomic
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
-    """Save the session's content. A new start time re-arms the reminders."""
+    """Save the session's content (``fields``, already set on ``session`` or given here).
+
+    A new start or end is a change of time: the calendar sequence rises, the reminders are
+    re-armed, and every confirmed or waiting registrant of a published session still to come
+    is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
+    the session's sequence; the rows commit with the change and go out after it). Saving the
+    same time again changes and sends nothing; the session row is locked, so two saves of one
+    new time at once make one change.
+    """
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
-    previous_start = Session.objects.values_list("starts_at", flat=True).get(pk=session.pk)
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.save()
-    if session.starts_at != previous_start:
-        session.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
-    if organisers:
-        session.organisers.set(organisers)
-    audit_record(obj=session, actor=actor, action="edit")
+    with transaction.atomic():
+        stored = session_lock(session)
+        for name, value in fields.items():
+            setattr(session, name, value)
+        rescheduled = (session.starts_at, session.ends_at) != (stored.starts_at, stored.ends_at)
+        session.calendar_sequence = stored.calendar_sequence + (1 if rescheduled else 0)
+        # Fields the organisers' form does not carry keep their stored value (the link may
+        # have changed since the form was opened).
+        for name in ("participation_link", "link_version", "anonymised_at"):
+            setattr(session, name, getattr(stored, name))
+        session.save()
+        if session.starts_at != stored.starts_at:
+            session.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
+        if organisers:
+            session.organisers.set(organisers)
+        audit_record(obj=session, actor=actor, action="edit")
+        if rescheduled:
+            audit_record(
+                obj=session,
+                actor=actor,
+                action="reschedule",
+                data={
+                    "from": [stored.starts_at.isoformat(), stored.ends_at.isoformat()],
+                    "to": [session.starts_at.isoformat(), session.ends_at.isoformat()],
+                    "calendar_sequence": session.calendar_sequence,
+                },
+            )
+            reschedule_notices_queue(session=session)
     return session
+
+
+def reschedule_notices_queue(*, session: Session) -> list[int]:
+    """Queue the email telling every confirmed or waiting registrant the session's new time
+    (change ``session.calendar_sequence``), in the caller's transaction: the notices commit
+    with the change, so nothing can lose them (the outbox sends them in batches, and its sweep
+    sends whatever a lost task left). Nothing for a session that is not published or is over.
+    """
+    if session.status != Session.Status.PUBLISHED or session.has_ended():
+        return []
+    sequence = session.calendar_sequence
+    registrations = list(
+        session.registrations.select_related("added_by")
+        .filter(status__in=RESCHEDULE_NOTIFIED)
+        .order_by("pk")
+    )
+    keys = {rescheduled_key(r, sequence) for r in registrations}
+    told = set(OutgoingMail.objects.filter(key__in=keys).values_list("key", flat=True))
+    registrations = [r for r in registrations if rescheduled_key(r, sequence) not in told]
+    return mail_queue_rows(rescheduled_rows(session, registrations, sequence=sequence))
 
 
 def session_publish(*, session: Session, actor) -> Session:
@@ -512,11 +610,19 @@ def session_cancel(*, session: Session, actor, note: str = "") -> Session:
     """Cancel the session; everyone still registered is told, once."""
 
     def tell_everyone(locked):
+        # The event's calendar copy changes too (STATUS:CANCELLED): a higher SEQUENCE, and the
+        # file attached, so that calendars which added it mark it cancelled.
+        locked.calendar_sequence += 1
+        locked.save(update_fields=["calendar_sequence"])
+        attachment = session_calendar_attachment(locked)
         registrations = locked.registrations.exclude(status=Registration.Status.CANCELLED)
         for registration in registrations:
             registration.session = locked
             registration_mail(
-                registration, kind="session_cancelled", key=registration.mail_key("cancelled")
+                registration,
+                kind="session_cancelled",
+                key=registration.mail_key("cancelled"),
+                attachment=attachment,
             )
 
     return transition(

@@ -42,6 +42,16 @@ manage = [
         name="registrant_resend_link",
     ),
     path(
+        "manage/<int:pk>/registrants/<int:registration_pk>/resend-confirmation/",
+        views_manage.registrant_resend_confirmation,
+        name="registrant_resend_confirmation",
+    ),
+    path(
+        "manage/<int:pk>/registrants/<int:registration_pk>/cancel/",
+        views_manage.registrant_cancel,
+        name="registrant_cancel",
+    ),
+    path(
         "manage/<int:pk>/registrants/<int:registration_pk>/attendance/",
         views_manage.registrant_attendance,
         name="registrant_attendance",

@@ -22,7 +22,7 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.spreadsheet import csv_cell
 
 from . import selectors, services
-from .forms import CancelSessionForm, LinkForm, SessionForm, SpeakerForm
+from .forms import CancelRegistrationForm, CancelSessionForm, LinkForm, SessionForm, SpeakerForm
 
 
 def organiser_required(view):
@@ -106,12 +106,24 @@ def manage_edit(request, pk):
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
     form = SessionForm(request.POST or None, instance=session, user=request.user)
     if request.method == "POST" and form.is_valid():
+        sequence = session.calendar_sequence
         try:
             services.session_update(session=session, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The session is saved."))
+            if session.calendar_sequence != sequence and selectors.reschedule_notified_count(
+                session=session
+            ):
+                messages.success(
+                    request,
+                    _(
+                        "The session is saved. Its time changed: the confirmed and waiting "
+                        "registrants are emailed the new time."
+                    ),
+                )
+            else:
+                messages.success(request, _("The session is saved."))
             return redirect(_manage_url(session))
     return _form_page(request, form, _("Edit the session"), _manage_url(session))
 
@@ -212,52 +224,29 @@ def registrants(request, pk):
             "filter": filterset,
             "page_obj": page,
             "registrations": selectors.with_email_deliveries(page.object_list),
+            "started": session.has_started(),
+            "ended": session.has_ended(),
         },
     )
-
-
-CSV_COLUMNS = [
-    "name",
-    "email",
-    "organisation",
-    "country",
-    "language",
-    "status",
-    "source",
-    "registered",
-    "confirmed",
-    "attended",
-    "question",
-]
 
 
 @require_GET
 @organiser_required
 def registrants_csv(request, pk):
+    """The registrants as CSV for a spreadsheet: column names and values (statuses, yes/no) in
+    the page's language, Brussels time to the minute, a byte order mark for the accents."""
     session = selectors.session_get_for_organiser(user=request.user, pk=pk)
     queryset, _filterset = selectors.registrants_for(session=session, filters=request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="session-{session.number}-registrants.csv"'
     )
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for registration in queryset:
-        writer.writerow(
-            [
-                csv_cell(registration.name),
-                csv_cell(registration.email),
-                csv_cell(registration.organisation),
-                registration.country.code,
-                registration.language,
-                registration.status,
-                registration.source,
-                registration.created_at.isoformat(),
-                registration.confirmed_at.isoformat() if registration.confirmed_at else "",
-                "yes" if registration.attended else "no",
-                csv_cell(registration.question),
-            ]
-        )
+    writer.writerows(
+        [csv_cell(value) for value in row] for row in selectors.registrants_csv_rows(queryset)
+    )
     return response
 
 
@@ -276,6 +265,47 @@ def registrant_resend_link(request, pk, registration_pk):
             request, _("The link is sent again to %(email)s.") % {"email": registration.email}
         )
     return redirect("sessions_app:registrants", pk=pk)
+
+
+@require_POST
+@organiser_required
+def registrant_resend_confirmation(request, pk, registration_pk):
+    registration = selectors.registration_get_for_organiser(
+        user=request.user, session_pk=pk, pk=registration_pk
+    )
+    act(
+        request,
+        lambda: services.registration_confirmation_resend(
+            registration=registration, actor=request.user
+        ),
+        _("The confirmation email is sent again to %(email)s.") % {"email": registration.email},
+    )
+    return redirect("sessions_app:registrants", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def registrant_cancel(request, pk, registration_pk):
+    """Cancel someone's registration, after a confirmation page; they are told by email."""
+    registration = selectors.registration_get_for_organiser(
+        user=request.user, session_pk=pk, pk=registration_pk
+    )
+    form = CancelRegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        act(
+            request,
+            lambda: services.registration_cancel(
+                registration=registration, actor=request.user, note=form.cleaned_data["note"]
+            ),
+            _("The registration of %(email)s is cancelled; they are told by email.")
+            % {"email": registration.email},
+        )
+        return redirect("sessions_app:registrants", pk=pk)
+    return render(
+        request,
+        "sessions_app/manage/registrant_cancel.html",
+        {"registration": registration, "session": registration.session, "form": form},
+    )
 
 
 @require_POST

@@ -125,6 +125,7 @@ def attendee_add(request, pk):
                 language=data["language"],
                 source=Registration.Source.ORGANISER,
                 vouched_by=request.user if data["mode"] == "vouched" else None,
+                added_by=request.user,
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -180,10 +181,13 @@ def attendee_import(request, pk):
     # The preview: the text (an uploaded file's too) stays in the form, the lines are signed.
     form = BulkForm(initial={**data, "lines": text, "file": None})
     counts = bulk.bulk_counts(lines)
+    vouched = data["mode"] == "vouched"
     context.update(
         form=form,
         lines=lines,
         counts=counts,
+        vouched=vouched,
+        forecast=bulk.bulk_forecast(session=session, new=counts[bulk.NEW], vouched=vouched),
         payload=bulk.bulk_payload_sign(session=session, actor=request.user, lines=lines, text=text),
     )
     return render(request, "sessions_app/manage/attendee_import.html", context)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ensie_portal.core.queue import task_enqueue
+from ensie_portal.core.queue import task_enqueue, task_enqueue_on_commit
 
 from .models import OutgoingMail
 
@@ -129,6 +129,23 @@ def mail_queue_message(
         return OutgoingMail.objects.get(key=key)
     mail_enqueue(mail_ids=[mail.pk])
     return mail
+
+
+# Rows per task of a batch written at once (one SMTP connection each).
+MAIL_BATCH_SIZE = 100
+
+
+def mail_queue_rows(rows: list[OutgoingMail]) -> list[int]:
+    """Store many unsaved rows (:func:`mail_row`) in one insert, queued, and hand them to
+    Celery in batches over one SMTP connection each once the transaction commits; returns
+    their keys. Should the batch tasks be lost, the rows are in the database: the sweep sends
+    them."""
+    from .tasks import send_outgoing_mails
+
+    ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
+    for start in range(0, len(ids), MAIL_BATCH_SIZE):
+        task_enqueue_on_commit(send_outgoing_mails, ids[start : start + MAIL_BATCH_SIZE])
+    return ids
 
 
 def mail_row(

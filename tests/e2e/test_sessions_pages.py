@@ -42,6 +42,7 @@ def test_the_organisers_pages_are_accessible(open_page, demo_data):
     seminar = Session.objects.get(number=7)
     seminar.organisers.add(organiser)
     speaker = seminar.speakers.first()
+    registrant = seminar.registrations.exclude(status="cancelled").first()
     session = open_page(javascript=False)
     login(session, organiser.email, TEST_PASSWORD)
     for path in [
@@ -53,5 +54,6 @@ def test_the_organisers_pages_are_accessible(open_page, demo_data):
         f"/sessions/manage/{seminar.pk}/speakers/new/",
         f"/sessions/manage/{seminar.pk}/speakers/{speaker.pk}/delete/",
         f"/fr/sessions/manage/{seminar.pk}/registrants/",
+        f"/sessions/manage/{seminar.pk}/registrants/{registrant.pk}/cancel/",
     ]:
         check(session, path)

@@ -151,7 +151,83 @@ def test_scheduling_the_meeting_sends_an_ics_invitation_in_the_applicant_languag
     assert "réunion" in invitation.subject.lower()
     [attachment] = invitation.attachments
     assert attachment["filename"].endswith(".ics")
-    assert attachment["mimetype"] == "text/calendar"
+    assert attachment["mimetype"] == "text/calendar; method=REQUEST"
+
+
+def _invitation(mail):
+    import base64
+
+    from tests.calendars import calendar_check
+
+    [attachment] = mail.attachments
+    calendar = calendar_check(base64.b64decode(attachment["content_b64"]), method="REQUEST")
+    [event] = calendar.walk("VEVENT")
+    return event
+
+
+def test_the_meeting_invitation_is_a_conformant_request_to_every_representative():
+    from networks.models import Representative
+
+    applicant = UserFactory(display_name="Ana López", preferred_language="fr")
+    application = ApplicationFactory(representative=applicant)
+    colleague = UserFactory(display_name="Bo Berg")
+    Representative.objects.create(network=application.network, user=colleague)
+    application_meeting_schedule(
+        application=application,
+        actor=make_staff(),
+        starts_at=datetime.datetime(2030, 3, 4, 10, 0, tzinfo=BRUSSELS),
+        link="https://meet.example.org/ensie",
+    )
+    for user in (applicant, colleague):
+        [invitation] = mails_to(user.email)
+        assert invitation.reply_to == "secretariat@ensie.org"
+        event = _invitation(invitation)
+        assert str(event["ORGANIZER"]) == "mailto:secretariat@ensie.org"
+        attendees = {str(a): a.params for a in event["ATTENDEE"]}
+        assert set(attendees) == {f"mailto:{applicant.email}", f"mailto:{colleague.email}"}
+        assert attendees[f"mailto:{applicant.email}"]["CN"] == "Ana López"
+        assert all(
+            p["PARTSTAT"] == "NEEDS-ACTION" and p["RSVP"] == "TRUE" for p in attendees.values()
+        )
+        assert event.decoded("DTSTART").hour == 10
+    assert _invitation(mails_to(applicant.email)[0])["ORGANIZER"].params["CN"] == (
+        "Secrétariat de l’ENSIE"
+    )
+
+
+def test_the_invitation_is_sent_as_an_imip_request():
+    """RFC 6047: the calendar part of an invitation says its method in its Content-Type."""
+    from ensie_portal.outbox.services import mail_message_build
+
+    applicant = UserFactory()
+    application = ApplicationFactory(representative=applicant)
+    application_meeting_schedule(
+        application=application,
+        actor=make_staff(),
+        starts_at=datetime.datetime(2030, 3, 4, 10, 0, tzinfo=BRUSSELS),
+        link="",
+    )
+    message = mail_message_build(mails_to(applicant.email)[0], connection=None).message()
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+
+
+def test_moving_the_meeting_keeps_its_uid_and_raises_its_sequence():
+    applicant = UserFactory()
+    application = ApplicationFactory(representative=applicant)
+    staff = make_staff()
+    starts = datetime.datetime(2030, 3, 4, 10, 0, tzinfo=BRUSSELS)
+    application_meeting_schedule(application=application, actor=staff, starts_at=starts, link="")
+    application_meeting_schedule(
+        application=application,
+        actor=staff,
+        starts_at=starts + datetime.timedelta(days=1),
+        link="https://meet.example.org/x",
+    )
+    first, second = (_invitation(m) for m in mails_to(applicant.email))
+    assert str(first["UID"]) == str(second["UID"])
+    assert (first["SEQUENCE"], second["SEQUENCE"]) == (0, 1)
+    assert second.decoded("DTSTART").day == 5
 
 
 def test_moving_the_meeting_sends_an_updated_invitation_and_is_audited():

@@ -150,7 +150,7 @@ def test_reminders_go_24_hours_and_1_hour_before_once_each_however_often_the_bea
     assert all(f":{registration.pk}:" in key for key in keys)
     mail = OutgoingMail.objects.get(key=keys[0])
     assert "https://meet.example.org/j/1" in mail.body_text
-    assert mail.attachments[0]["mimetype"] == "text/calendar"
+    assert mail.attachments[0]["mimetype"] == "text/calendar; method=PUBLISH"
 
 
 @pytest.mark.django_db(transaction=True)

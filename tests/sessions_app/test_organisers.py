@@ -220,13 +220,13 @@ def test_the_csv_export_lists_registrants_and_defuses_formulas(client_for, sessi
     RegistrationFactory(name="Elsewhere", email="else@example.org")
     response = client_for(organiser).get(url("registrants_csv", session.pk))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [row["email"] for row in rows] == ["ada@example.org", "x@example.org"]
-    assert rows[0]["name"] == "Ada Lovelace"
-    assert rows[0]["country"] == "BE"
-    assert rows[0]["status"] == "confirmed"
-    assert rows[1]["name"] == "'=HYPERLINK(1)"
-    assert rows[1]["status"] == "waiting"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["Email address"] for row in rows] == ["ada@example.org", "x@example.org"]
+    assert rows[0]["Name"] == "Ada Lovelace"
+    assert rows[0]["Country"] == "Belgium"
+    assert rows[0]["Status"] == "confirmed"
+    assert rows[1]["Name"] == "'=HYPERLINK(1)"
+    assert rows[1]["Status"] == "on the waiting list"
 
 
 def test_an_organiser_resends_the_link_to_one_registrant(client_for, session, organiser):
@@ -358,5 +358,5 @@ def test_the_csv_export_defuses_a_formula_hidden_in_an_email_address(
     # "=" and "+" are valid in the local part of an address, so the form accepts it.
     RegistrationFactory(session=session, email="=1+cmd@example.org")
     response = client_for(organiser).get(url("registrants_csv", session.pk))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows[0]["email"] == "'=1+cmd@example.org"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["Email address"] == "'=1+cmd@example.org"

@@ -215,7 +215,7 @@ def test_the_session_ics_parses_back_with_the_brussels_time_zone(client):
     assert (start.hour, start.minute) == (10, 30)
     assert event.decoded("DTEND").hour == 12
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
-    assert b"secret" not in response.content
+    assert b"meet.example.org/j/secret" not in response.content
 
 
 def test_the_calendar_feed_lists_upcoming_visible_sessions_only(client):
