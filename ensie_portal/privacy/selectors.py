@@ -383,6 +383,8 @@ def person_export(records: PersonRecords) -> dict:
                 "message": a.message,
                 "created_at": _when(a.created_at),
                 "submitted_at": _when(a.submitted_at),
+                # The organisation's documents: named, not included.
+                "documents": [name for name in (a.motivation_letter_name, a.statutes_name) if name],
             }
             for a in records.applications
         ],
