@@ -92,16 +92,16 @@ class PersonErase(PersonAction):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("privacy:search")
-        total = sum(count for name, count in log.counts.items() if name in selectors.ERASED_NAMES)
-        messages.success(
-            request,
-            ngettext(
-                "Erased: %(count)d record (reference %(reference)s).",
-                "Erased: %(count)d records (reference %(reference)s).",
-                total,
-            )
-            % {"count": total, "reference": log.pk}
-            if total
-            else _("Nothing was found to erase (reference %(reference)s).") % {"reference": log.pk},
-        )
+        messages.success(request, _erased_message(log))
         return redirect("privacy:search")
+
+
+def _erased_message(log) -> str:
+    total = sum(count for name, count in log.counts.items() if name in selectors.ERASED_NAMES)
+    if not total:
+        return _("Nothing was found to erase (reference %(reference)s).") % {"reference": log.pk}
+    return ngettext(
+        "Erased: %(count)d record (reference %(reference)s).",
+        "Erased: %(count)d records (reference %(reference)s).",
+        total,
+    ) % {"count": total, "reference": log.pk}
