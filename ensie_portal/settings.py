@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ensie_portal.accounts",
     "ensie_portal.outbox",
     "ensie_portal.core",
+    "ensie_portal.privacy",
     "networks",
     "sessions_app",
     "practices",
@@ -156,13 +157,38 @@ CELERY_TIMEZONE = "Europe/Brussels"
 OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": float(OUTBOX_SWEEP_SECONDS)},
-    "sessions-links": {"task": "sessions.links_sweep", "schedule": 60.0},
+    "sessions-links": {"task": "sessions.links_sweep", "schedule": 30.0},
     "sessions-reminders": {"task": "sessions.send_reminders", "schedule": 300.0},
-    "sessions-anonymise": {"task": "sessions.anonymise", "schedule": 86400.0},
     "sessions-mailbox": {"task": "sessions.poll_mailbox", "schedule": 60.0},
+    # Every retention rule of the personal data (ensie_portal/privacy, README "Personal data").
+    "privacy-retention": {"task": "privacy.apply_retention", "schedule": 86400.0},
 }
-# Registrants' personal data is erased this many days after their session.
-SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default=180)
+
+
+def _retention_days(name: str, default: int) -> int:
+    """A retention period in days from the environment: at least one day."""
+    days = env.int(name, default=default)
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be a number of days, 1 or more (got {days}).")
+    return days
+
+
+# Retention of personal data (applied daily by privacy.apply_retention), in days:
+# registrants' personal data after their session ends;
+SESSIONS_ANONYMISE_AFTER_DAYS = _retention_days("SESSIONS_ANONYMISE_AFTER_DAYS", 180)
+# email requests (and their copies in the mailbox's processed folder) after they arrived or
+# were last decided on;
+SESSIONS_REQUESTS_ERASE_AFTER_DAYS = _retention_days("SESSIONS_REQUESTS_ERASE_AFTER_DAYS", 90)
+# the content of sent and failed outbox emails (recipient, subject, bodies, attachments);
+OUTBOX_PURGE_AFTER_DAYS = _retention_days("OUTBOX_PURGE_AFTER_DAYS", 30)
+# expressions of interest nobody took further (still at the interest stage, untouched);
+NETWORKS_INTEREST_ERASE_AFTER_DAYS = _retention_days("NETWORKS_INTEREST_ERASE_AFTER_DAYS", 365)
+# the contact and the documents of applications closed without admission;
+NETWORKS_CLOSED_APPLICATION_ERASE_AFTER_DAYS = _retention_days(
+    "NETWORKS_CLOSED_APPLICATION_ERASE_AFTER_DAYS", 730
+)
+# accounts never signed in to, with no role and no link, after they were created.
+ACCOUNTS_UNUSED_ERASE_AFTER_DAYS = _retention_days("ACCOUNTS_UNUSED_ERASE_AFTER_DAYS", 90)
 # Submissions of the public interest form (/join/interest/), valid or not, per client address
 # and hour.
 NETWORKS_INTEREST_RATE_LIMIT = env.int("NETWORKS_INTEREST_RATE_LIMIT", default=10)

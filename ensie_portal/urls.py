@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("ensie_portal.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("staff/personal-data/", include("ensie_portal.privacy.urls")),
     path("practices/", include("practices.urls")),
     path("sessions/", include("sessions_app.urls")),
     path("", include("networks.urls")),

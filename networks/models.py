@@ -322,9 +322,9 @@ class Application(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.INTEREST, db_index=True
     )
 
-    # Step 1: expression of interest.
-    contact_name = models.CharField(_("contact name"), max_length=200)
-    contact_email = models.EmailField(_("contact email"))
+    # Step 1: expression of interest (the contact is empty once erased).
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
     message = models.TextField(_("message"), blank=True)
 
     # Step 2: the online institutional meeting.
@@ -391,6 +391,8 @@ class Application(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the contact's personal data (and, once closed, the documents) were erased.
+    personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 

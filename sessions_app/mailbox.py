@@ -4,15 +4,22 @@
 it to the processed folder. ``handle`` must be idempotent (keyed on the Message-ID): a poll
 interrupted between handling and moving, or two polls running at once, hand the same message
 over again, and nothing may come of it twice.
+
+The processed folder keeps the original messages; :func:`mailbox_prune` deletes those older
+than the retention period and :func:`mailbox_erase_senders` those of one person (README,
+"Personal data").
 """
 
 import contextlib
+import datetime
 import imaplib
 import logging
 import re
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 logger = logging.getLogger(__name__)
@@ -117,3 +124,77 @@ def _move(client: imaplib.IMAP4, uid: bytes, folder: str, *, can_move: bool) -> 
     status, _ = client.uid("COPY", uid, _quote(folder))
     if status == "OK":
         client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+
+
+# IMAP dates name the month in English whatever the locale ("01-Feb-2026").
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _imap_date(day: datetime.date) -> str:
+    return f"{day.day:02d}-{_MONTHS[day.month - 1]}-{day.year}"
+
+
+@contextlib.contextmanager
+def _processed_folder(config: MailboxConfig):
+    """A client with the processed folder selected for writing (None when it does not exist or
+    is empty)."""
+    client = _connect(config)
+    try:
+        status, data = client.select(_quote(config.processed_folder))
+        empty = status != "OK" or not data or data[0] in (b"0", None)
+        yield None if empty else client
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            client.logout()
+
+
+def _delete(client: imaplib.IMAP4, uids: list[bytes]) -> None:
+    for start in range(0, len(uids), 500):
+        client.uid("STORE", b",".join(uids[start : start + 500]), "+FLAGS.SILENT", r"(\Deleted)")
+    client.expunge()
+
+
+def mailbox_prune(*, config: MailboxConfig, before: datetime.date) -> int:
+    """Delete the messages of the processed folder that arrived before ``before`` (their IMAP
+    internal date); returns how many."""
+    with _processed_folder(config) as client:
+        if client is None:
+            return 0
+        status, data = client.uid("SEARCH", None, "BEFORE", _imap_date(before))
+        uids = data[0].split() if status == "OK" and data and data[0] else []
+        if uids:
+            _delete(client, uids)
+        return len(uids)
+
+
+def mailbox_erase_senders(*, config: MailboxConfig, matches: Callable[[str], bool]) -> int:
+    """Delete the messages of the processed folder whose sender (From or Reply-To) ``matches``;
+    returns how many. IMAP searches match substrings, so every message's two headers are read
+    and compared here."""
+    with _processed_folder(config) as client:
+        if client is None:
+            return 0
+        status, data = client.uid("FETCH", "1:*", "(UID BODY.PEEK[HEADER.FIELDS (FROM REPLY-TO)])")
+        if status != "OK":
+            return 0
+        uids = []
+        for item in data or ():
+            if not (isinstance(item, tuple) and len(item) == 2):
+                continue
+            uid = re.search(rb"UID (\d+)", item[0])
+            headers = message_from_bytes(item[1], policy=policy.compat32)
+            senders = [
+                address
+                for _name, address in getaddresses(
+                    [
+                        str(value)
+                        for value in headers.get_all("From", []) + headers.get_all("Reply-To", [])
+                    ]
+                )
+                if "@" in address
+            ]
+            if uid and any(matches(address) for address in senders):
+                uids.append(uid.group(1))
+        if uids:
+            _delete(client, uids)
+        return len(uids)

@@ -314,6 +314,8 @@ class InboundRequest(models.Model):
     answered_at = models.DateTimeField(_("answered automatically"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When its personal content (sender, name, subject, text, note) was erased.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("email request")

@@ -169,7 +169,16 @@ def with_email_deliveries(registrations) -> list[Registration]:
         mails = OutgoingMail.objects.filter(
             related_type=ContentType.objects.get_for_model(Registration),
             related_id__in=[str(r.pk) for r in registrations],
-        ).only("related_id", "subject", "status", "created_at", "sent_at", "last_error", "key")
+        ).only(
+            "related_id",
+            "subject",
+            "status",
+            "created_at",
+            "sent_at",
+            "last_error",
+            "key",
+            "purged_at",
+        )
         for mail in mails.order_by("created_at", "pk"):
             by_id[mail.related_id].append(mail)
     for registration in registrations:

@@ -1,5 +1,6 @@
 """Every write of the sessions area: registration (double opt-in, waiting list), participation
-links, reminders, organisers' actions, anonymisation.
+links, reminders, organisers' actions (registrants are anonymised by the retention rules of
+``ensie_portal.privacy``).
 
 Capacity is guarded by a lock on the session row (``select_for_update``, as pretix locks its
 quotas): every change that can take or free a seat locks the session first, so two concurrent
@@ -8,7 +9,6 @@ confirmations can never both take the last seat.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -680,37 +680,3 @@ def participation_link_resend(*, registration: Registration, actor) -> OutgoingM
                 _("Only a confirmed registrant of a session with a link can receive it.")
             )
     return mail
-
-
-# --- Privacy -------------------------------------------------------------------------------
-
-
-def registrations_anonymise(*, now=None) -> int:
-    """Erase registrants' personal data N days after their session (setting
-    ``SESSIONS_ANONYMISE_AFTER_DAYS``); statuses and attendance stay for the counts.
-    Returns the number of sessions anonymised."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SESSIONS_ANONYMISE_AFTER_DAYS)
-    done = 0
-    for session in Session.objects.filter(ends_at__lte=cutoff, anonymised_at__isnull=True):
-        with transaction.atomic():
-            registrations = session.registrations.all()
-            ids = [str(pk) for pk in registrations.values_list("pk", flat=True)]
-            registrations.update(
-                name="",
-                email="",
-                organisation="",
-                country="",
-                question="",
-                vouched_by=None,
-                anonymised_at=now,
-            )
-            from django.contrib.contenttypes.models import ContentType
-
-            OutgoingMail.objects.filter(
-                related_type=ContentType.objects.get_for_model(Registration), related_id__in=ids
-            ).update(to_email="anonymised@invalid", body_text="", body_html="", attachments=[])
-            session.anonymised_at = now
-            session.save(update_fields=["anonymised_at", "updated_at"])
-            done += 1
-    return done

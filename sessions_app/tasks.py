@@ -45,11 +45,6 @@ def send_reminders() -> int:
     return services.reminders_send()
 
 
-@shared_task(name="sessions.anonymise")
-def anonymise_registrations() -> int:
-    return services.registrations_anonymise()
-
-
 @shared_task(name="sessions.poll_mailbox")
 def poll_mailbox() -> int:
     """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is

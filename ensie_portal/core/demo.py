@@ -147,8 +147,9 @@ network's application. We never sell it or share it with third parties, and this
 nothing from other sites.
 
 Registrations to online sessions are anonymised a few months after the session (180 days by
-default); counts and attendance totals are kept. You can ask at any time to see, correct or
-delete your data by writing to the secretariat.
+default); counts and attendance totals are kept. Registration requests sent by email are erased
+90 days after they arrived, and our copies of the emails we send you after 30 days. You can ask
+at any time to see, correct or delete your data by writing to the secretariat.
 """
 PRIVACY_BODY_FR = """\
 ENSIE traite les données personnelles que vous nous confiez (votre nom, votre adresse
@@ -158,8 +159,10 @@ vendons jamais et ne les partageons avec aucun tiers ; ce site ne charge rien de
 sites.
 
 Les inscriptions aux sessions en ligne sont anonymisées quelques mois après la session (180
-jours par défaut) ; les nombres et les totaux de participation sont conservés. Vous pouvez à tout
-moment demander à consulter, corriger ou supprimer vos données en écrivant au secrétariat.
+jours par défaut) ; les nombres et les totaux de participation sont conservés. Les demandes
+d'inscription envoyées par courriel sont effacées 90 jours après leur arrivée, et nos copies des
+courriels que nous vous envoyons après 30 jours. Vous pouvez à tout moment demander à consulter,
+corriger ou supprimer vos données en écrivant au secrétariat.
 """
 
 

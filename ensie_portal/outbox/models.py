@@ -37,6 +37,9 @@ class OutgoingMail(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When its personal content (recipient, subject, bodies, attachments...) was erased: the
+    # row stays for its status and dates, and can no longer be sent.
+    purged_at = models.DateTimeField(_("content erased"), null=True, blank=True)
     # What the message is about (a registration, an application...), for delivery status.
     related_type = models.ForeignKey(
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -341,8 +341,11 @@ def outbox_sweep(*, now=None) -> list[int]:
 def mail_resend(*, mail: OutgoingMail) -> bool:
     """Put a failed row back in the queue (staff action). Returns False if it was not failed."""
     with transaction.atomic():
-        updated = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
-            status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=None
+        # A row whose content was erased (privacy) has nothing left to send.
+        updated = (
+            OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED)
+            .filter(purged_at__isnull=True)
+            .update(status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=None)
         )
         if updated:
             mail_enqueue(mail_ids=[mail.pk])

@@ -10,7 +10,6 @@ from ensie_portal.outbox.models import OutgoingMail
 from sessions_app.models import Registration
 from sessions_app.services import (
     participation_link_resend,
-    registrations_anonymise,
     reminders_send,
     session_link_set,
 )
@@ -180,28 +179,6 @@ def test_a_cancelled_session_sends_no_reminder():
     session = SessionFactory(status="cancelled", starts_at=timezone.now() + timedelta(minutes=30))
     RegistrationFactory(session=session)
     assert reminders_send() == 0
-
-
-# --- Anonymisation --------------------------------------------------------------------------
-
-
-def test_registrants_are_anonymised_after_the_configured_days_keeping_counts(settings):
-    settings.SESSIONS_ANONYMISE_AFTER_DAYS = 30
-    session = SessionFactory(participation_link="https://meet.example.org/j/1")
-    attended = RegistrationFactory(session=session, attended=True, question="Why?")
-    RegistrationFactory(session=session, status=Registration.Status.CANCELLED)
-    RegistrationFactory(session=session, status=Registration.Status.PENDING)
-    participation_link_resend(registration=attended, actor=make_staff())
-    with time_machine.travel(session.ends_at + timedelta(days=29)):
-        assert registrations_anonymise() == 0
-    with time_machine.travel(session.ends_at + timedelta(days=30)):
-        assert registrations_anonymise() == 1
-        assert registrations_anonymise() == 0
-    rows = list(session.registrations.values("name", "email", "organisation", "question"))
-    assert rows == [{"name": "", "email": "", "organisation": "", "question": ""}] * 3
-    assert session.registrations.filter(status="confirmed", attended=True).count() == 1
-    assert session.registrations.count() == 3
-    assert not OutgoingMail.objects.filter(to_email=attended.email).exists()
 
 
 @pytest.mark.parametrize("name", ["Zoë O'Brien <&> Co", "Dr. Jan Novák", "see www.example.com"])
