@@ -7,23 +7,53 @@ from .assembly_models import Choice, Majority
 
 
 class ConveneForm(forms.Form):
-    """Sending the convocation; less than one month ahead, an explicit confirmation is needed."""
+    """Sending the convocation; less than one month ahead, or with an empty agenda, an explicit
+    confirmation naming the problem is needed."""
 
     confirm_late = forms.BooleanField(
         label=_("I confirm sending the convocation less than one month before the assembly."),
         required=False,
     )
+    confirm_empty_agenda = forms.BooleanField(
+        label=_("The agenda is empty: I confirm sending the convocation with nothing to vote on."),
+        required=False,
+    )
 
-    def __init__(self, *args, late: bool = False, **kwargs):
+    def __init__(self, *args, late: bool = False, empty_agenda: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.late = late
-        if late:
-            self.fields["confirm_late"].required = True
-            self.fields["confirm_late"].error_messages["required"] = _(
-                "Tick this box to send the convocation less than one month ahead."
-            )
+        self._ask(
+            "confirm_late",
+            late,
+            _("Tick this box to send the convocation less than one month ahead."),
+        )
+        self._ask(
+            "confirm_empty_agenda",
+            empty_agenda,
+            _(
+                "Tick this box to send a convocation with an empty agenda, or add to the agenda "
+                "first."
+            ),
+        )
+
+    def _ask(self, name: str, needed: bool, required_message: str) -> None:
+        """Keep the confirmation ``name`` (required) only when its problem is there."""
+        if needed:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = required_message
         else:
-            del self.fields["confirm_late"]
+            del self.fields[name]
+
+
+class SessionOverrideForm(forms.Form):
+    """Staff allow the session to open on another day than the assembly's date."""
+
+    reason = forms.CharField(
+        label=_("Reason for opening the session on another day"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to staff and the chair and kept in the audit trail."),
+    )
 
 
 class MotionForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -47,6 +48,32 @@ def one_month_before(date: datetime.date) -> datetime.date:
 def convocation_is_late(*, assembly: GeneralAssembly, today: datetime.date) -> bool:
     """Whether a convocation sent ``today`` reaches members less than one month ahead."""
     return today > one_month_before(assembly.date)
+
+
+# --- The session opens on the day ---------------------------------------------------------
+
+
+def session_open_problem(*, assembly: GeneralAssembly, today: datetime.date) -> str | None:
+    """Why the chair cannot open the session ``today`` (a Brussels date), if so: it opens on
+    the assembly's day, unless staff allowed another day with a reason."""
+    if assembly.date == today or assembly.session_override_reason:
+        return None
+    values = {"date": date_format(assembly.date)}
+    if assembly.date > today:
+        return (
+            _(
+                "The session opens on the day of the assembly, %(date)s (Brussels time). Staff "
+                "may allow opening it on another day, with a reason, on the assembly's staff page."
+            )
+            % values
+        )
+    return (
+        _(
+            "The assembly's day, %(date)s, has passed: staff may change its date, or allow "
+            "opening the session on another day, with a reason, on the assembly's staff page."
+        )
+        % values
+    )
 
 
 # --- Who sees what --------------------------------------------------------------------------
@@ -92,7 +119,7 @@ def assembly_for_chair(*, user, pk: int) -> GeneralAssembly:
 
 def assembly_for_staff(*, pk: int) -> GeneralAssembly:
     return get_object_or_404(
-        GeneralAssembly.objects.select_related("chair").prefetch_related(
+        GeneralAssembly.objects.select_related("chair", "session_override_by").prefetch_related(
             _items(),
             Prefetch("convocations", queryset=Convocation.objects.select_related("sent_by")),
         ),
@@ -184,6 +211,16 @@ def vote_progress(*, assembly: GeneralAssembly) -> dict:
         "voters": eligible_networks(assembly=assembly).filter(present=True).count(),
         "present": Attendance.objects.filter(assembly=assembly).count(),
     }
+
+
+def items_never_voted(*, assembly: GeneralAssembly) -> list[AgendaItem]:
+    """The items of the agenda as it stands whose vote never opened (listed before the session
+    closes: adhesions among them go back to eligible)."""
+    return [
+        item
+        for item in agenda_as_it_stands(assembly=assembly)
+        if item.vote_state == AgendaItem.VoteState.NOT_OPEN
+    ]
 
 
 def applications_on_agenda(*, assembly: GeneralAssembly) -> QuerySet[Application]:

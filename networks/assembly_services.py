@@ -4,7 +4,9 @@ Two tables, read by :func:`ensie_portal.core.workflow.transition` (locked, check
 ``ASSEMBLY_TRANSITIONS`` for the assembly (planned -> convened -> in session -> closed) and
 ``ITEM_TRANSITIONS`` for the vote on each agenda item (not open -> open -> closed). The outcome
 comes from the pure rules of :mod:`networks.voting`; an adhesion item's outcome moves the
-application through the membership workflow (:func:`networks.services.application_decide`).
+application through the membership workflow (:func:`networks.services.application_decide`, or
+:func:`networks.services.application_agenda_return` when the assembly did not decide: no quorum,
+or the session closed before the vote).
 """
 
 import datetime
@@ -29,18 +31,22 @@ from ensie_portal.outbox.services import mail_queue
 from . import voting
 from .assembly_models import AgendaItem, Attendance, Choice, Convocation, Majority, Outcome, Vote
 from .assembly_selectors import (
+    agenda_as_it_stands,
     agenda_change,
     agenda_snapshot,
     agenda_sync_plan,
     agenda_update_allowed,
+    applications_on_agenda,
     convocation_is_late,
     eligible_networks,
     network_may_vote,
     one_month_before,
     representatives_of_members,
+    session_open_problem,
 )
 from .models import Application, GeneralAssembly, Network, Representative
-from .services import application_decide
+from .selectors import brussels_date
+from .services import application_agenda_return, application_decide
 
 A = GeneralAssembly.Status
 V = AgendaItem.VoteState
@@ -76,6 +82,10 @@ def _has_chair(assembly: GeneralAssembly) -> str | None:
     return None
 
 
+def _opens_on_the_day(assembly: GeneralAssembly) -> str | None:
+    return session_open_problem(assembly=assembly, today=brussels_date())
+
+
 def _no_open_vote(assembly: GeneralAssembly) -> str | None:
     if assembly.agenda_items.filter(vote_state=V.OPEN).exists():
         return _("Close every open vote before closing the session.")
@@ -97,7 +107,7 @@ def _vote_may_open(item: AgendaItem) -> str | None:
 
 ASSEMBLY_TRANSITIONS = {
     (A.PLANNED, A.CONVENED): Rule(who=is_staff, action="assembly_convene", check=_has_chair),
-    (A.CONVENED, A.IN_SESSION): Rule(who=is_chair, action="session_open"),
+    (A.CONVENED, A.IN_SESSION): Rule(who=is_chair, action="session_open", check=_opens_on_the_day),
     (A.IN_SESSION, A.CLOSED): Rule(who=is_chair, action="session_close", check=_no_open_vote),
 }
 
@@ -246,12 +256,18 @@ def _mail_members(assembly: GeneralAssembly, *, key: str, template: str, context
 
 
 def assembly_convene(
-    *, assembly: GeneralAssembly, actor: User, confirm_late: bool = False
+    *,
+    assembly: GeneralAssembly,
+    actor: User,
+    confirm_late: bool = False,
+    confirm_empty_agenda: bool = False,
 ) -> GeneralAssembly:
     """Staff send the convocation, with the agenda, to the representatives of every member.
 
     The statutes want it at least one month ahead: later than that, staff must confirm
-    explicitly (``confirm_late``), and the convocation is recorded as late.
+    explicitly (``confirm_late``), and the convocation is recorded as late. A convocation with
+    an empty agenda (no application placed on the assembly, no motion) needs its own explicit
+    confirmation (``confirm_empty_agenda``), recorded in the audit.
     """
     today = timezone.localdate()
     if assembly.date < today:
@@ -266,9 +282,12 @@ def assembly_convene(
             % {"date": date_format(one_month_before(assembly.date))}
         )
     days_before = (assembly.date - today).days
+    empty = not agenda_as_it_stands(assembly=assembly)
 
     def _send(locked: GeneralAssembly) -> None:
         agenda_sync(assembly=locked)
+        if not confirm_empty_agenda and not locked.agenda_items.exists():
+            raise DomainError(EMPTY_AGENDA)
         convocation = Convocation.objects.create(assembly=locked, sent_by=actor, late=late)
         convocation.recipients = _send_convocation(locked, convocation)
         convocation.save(update_fields=["recipients", "agenda"])
@@ -279,9 +298,16 @@ def assembly_convene(
         actor=actor,
         transitions=ASSEMBLY_TRANSITIONS,
         comment=_("Sent less than one month ahead, confirmed.") if late else "",
-        data={"late": late, "days_before": days_before},
+        data={"late": late, "days_before": days_before, "empty_agenda": empty},
         on_done=[_send],
     )
+
+
+EMPTY_AGENDA = gettext_lazy(
+    "The agenda is empty: no application is placed on this assembly and no motion has been "
+    "added. Add to the agenda first, or confirm that you want to send a convocation with an "
+    "empty agenda."
+)
 
 
 def _agenda_digest(agenda: list[dict]) -> str:
@@ -338,18 +364,74 @@ def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Co
 # --- The session ----------------------------------------------------------------------------
 
 
+@transaction.atomic
+def assembly_session_override(
+    *, assembly: GeneralAssembly, actor: User, reason: str
+) -> GeneralAssembly:
+    """Staff allow the chair to open the session on another day than the assembly's date (the
+    meeting was moved at short notice...). The reason is required, stored with who and when,
+    audited, and shown on the staff page and the chair's screen."""
+    if not is_staff(actor, assembly):
+        raise DomainError(_("You are not allowed to do this."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for opening the session on another day."))
+    locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
+    if locked.status not in (A.PLANNED, A.CONVENED):
+        raise DomainError(_("The session has already been opened."))
+    locked.session_override_reason = reason
+    locked.session_override_by = actor
+    locked.session_override_at = timezone.now()
+    locked.save(
+        update_fields=[
+            "session_override_reason",
+            "session_override_by",
+            "session_override_at",
+            "updated_at",
+        ]
+    )
+    audit_record(obj=locked, actor=actor, action="session_override", comment=reason)
+    for name in ("session_override_reason", "session_override_by_id", "session_override_at"):
+        setattr(assembly, name, getattr(locked, name))
+    return assembly
+
+
 def assembly_session_open(*, assembly: GeneralAssembly, actor: User) -> GeneralAssembly:
+    """The chair opens the session, on the assembly's day (Brussels time) unless staff allowed
+    another day with a reason (recorded with the opening)."""
+    today = brussels_date()
+    data = {"opened_on": today.isoformat()}
+    if assembly.date != today:
+        data["override"] = assembly.session_override_reason
     return transition(
         obj=assembly,
         to=A.IN_SESSION,
         actor=actor,
         transitions=ASSEMBLY_TRANSITIONS,
+        data=data,
         on_done=[lambda locked: agenda_sync(assembly=locked)],
     )
 
 
 def assembly_session_close(*, assembly: GeneralAssembly, actor: User) -> GeneralAssembly:
-    return transition(obj=assembly, to=A.CLOSED, actor=actor, transitions=ASSEMBLY_TRANSITIONS)
+    """The chair closes the session (after a confirmation page listing the items never voted).
+
+    Every application still on this assembly's agenda was never voted on: it goes back to
+    eligible for a later assembly, and its applicant and the secretariat are told. Motions never
+    voted stay on the record as "vote not open".
+    """
+
+    def _return_undecided(locked: GeneralAssembly) -> None:
+        for application in applications_on_agenda(assembly=locked):
+            application_agenda_return(application=application, assembly=locked, reason="not_voted")
+
+    return transition(
+        obj=assembly,
+        to=A.CLOSED,
+        actor=actor,
+        transitions=ASSEMBLY_TRANSITIONS,
+        on_done=[_return_undecided],
+    )
 
 
 # --- Attendance -----------------------------------------------------------------------------
@@ -523,8 +605,16 @@ def _record_outcome(item: AgendaItem, today: datetime.date) -> None:
             "updated_at",
         ]
     )
-    if item.kind == AgendaItem.Kind.ADHESION and result.outcome != Outcome.NO_QUORUM:
-        # Admitted: member from today, fee record for the year, welcome email. Rejected: told.
+    if item.kind != AgendaItem.Kind.ADHESION:
+        return
+    if result.outcome == Outcome.NO_QUORUM:
+        # The assembly could not decide: eligible again, for a later assembly; both told.
+        application_agenda_return(
+            application=item.application, assembly=item.assembly, reason="no_quorum"
+        )
+    else:
+        # Admitted: member from the day the vote closes, fee record for the year, welcome
+        # email. Rejected: the applicant is told.
         application_decide(
             application=item.application,
             admitted=result.outcome == Outcome.ADOPTED,
@@ -534,8 +624,9 @@ def _record_outcome(item: AgendaItem, today: datetime.date) -> None:
 
 
 def assembly_vote_close(*, item: AgendaItem, actor: User) -> AgendaItem:
-    """The chair closes the vote: the outcome is counted, recorded, and acted upon."""
-    today = timezone.localdate()
+    """The chair closes the vote: the outcome is counted, recorded, and acted upon (an admitted
+    network is a member from this day, in Brussels)."""
+    today = brussels_date()
     return transition(
         obj=item,
         to=V.CLOSED,

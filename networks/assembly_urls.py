@@ -20,6 +20,11 @@ urlpatterns = [
     path("assemblies/<int:pk>/chair/", views.chair, name="assembly_chair"),
     path("assemblies/<int:pk>/chair/session/", views.chair_session, name="assembly_session"),
     path(
+        "assemblies/<int:pk>/chair/session/close/",
+        views.chair_session_close,
+        name="assembly_session_close",
+    ),
+    path(
         "assemblies/<int:pk>/chair/agenda-update/",
         views.chair_agenda_update,
         name="assembly_agenda_update",
@@ -45,6 +50,11 @@ urlpatterns = [
         "board/assemblies/<int:pk>/convene/",
         views.StaffConvene.as_view(),
         name="staff_assembly_convene",
+    ),
+    path(
+        "board/assemblies/<int:pk>/session-override/",
+        views.StaffSessionOverride.as_view(),
+        name="staff_session_override",
     ),
     path(
         "board/assemblies/<int:pk>/agenda/sync/",

@@ -23,11 +23,20 @@ from ensie_portal.core.spreadsheet import csv_cell
 
 from . import assembly_selectors as selectors
 from . import assembly_services as services
-from .assembly_forms import AttendanceForm, ConveneForm, MajorityForm, MotionForm, VoteForm
+from .assembly_forms import (
+    AttendanceForm,
+    ConveneForm,
+    MajorityForm,
+    MotionForm,
+    SessionOverrideForm,
+    VoteForm,
+)
 from .models import AgendaItem, GeneralAssembly
+from .selectors import brussels_date
 
 PAGE_SIZE = 25
-# The chair's screen reloads itself this often (seconds) while a vote is open.
+# The chair's screen reloads itself this often (seconds) while a vote is open. It holds no form
+# field a reload could lose: attendance is recorded on its own page, which never reloads.
 CHAIR_REFRESH_SECONDS = 10
 
 
@@ -120,7 +129,6 @@ def _agenda_change_if_sendable(assembly):
 def chair(request, assembly):
     items = list(assembly.agenda_items.all())
     any_open = any(item.is_open for item in items)
-    networks = selectors.member_networks_with_standing(assembly=assembly)
     return render(
         request,
         "networks/assembly/chair.html",
@@ -128,9 +136,11 @@ def chair(request, assembly):
             "assembly": assembly,
             "items": items,
             "progress": selectors.vote_progress(assembly=assembly),
-            "networks": list(networks),
-            "attendance_form": AttendanceForm(
-                networks=networks, initial={"present": [n for n in networks if n.present]}
+            "networks": list(selectors.member_networks_with_standing(assembly=assembly)),
+            "session_problem": (
+                selectors.session_open_problem(assembly=assembly, today=brussels_date())
+                if assembly.status == GeneralAssembly.Status.CONVENED
+                else None
             ),
             "refresh": CHAIR_REFRESH_SECONDS
             if any_open and request.GET.get("auto") != "off"
@@ -145,39 +155,71 @@ def chair(request, assembly):
 @_chair_required
 @require_POST
 def chair_session(request, assembly):
+    """Open the session (closing it goes through its confirmation page)."""
     if request.POST.get("to") == GeneralAssembly.Status.IN_SESSION:
         act(
             request,
             lambda: services.assembly_session_open(assembly=assembly, actor=request.user),
             _("The assembly is in session."),
         )
-    elif request.POST.get("to") == GeneralAssembly.Status.CLOSED:
+    return redirect("networks:assembly_chair", pk=assembly.pk)
+
+
+@_chair_required
+def chair_session_close(request, assembly):
+    """A confirmation page listing the items never voted and what becomes of them, then the
+    close (adhesions never voted go back to eligible, their applicants told)."""
+    if request.method == "POST":
         act(
             request,
             lambda: services.assembly_session_close(assembly=assembly, actor=request.user),
             _("The assembly is closed."),
         )
-    return redirect("networks:assembly_chair", pk=assembly.pk)
+        return redirect("networks:assembly_chair", pk=assembly.pk)
+    return render(
+        request,
+        "networks/assembly/session_close.html",
+        {
+            "assembly": assembly,
+            "never_voted": selectors.items_never_voted(assembly=assembly),
+            "any_open": any(item.is_open for item in assembly.agenda_items.all()),
+        },
+    )
 
 
 @_chair_required
-@require_POST
 def chair_attendance(request, assembly):
+    """Attendance on its own page: it never reloads, so ticked boxes are never lost."""
     networks = selectors.member_networks_with_standing(assembly=assembly)
-    form = AttendanceForm(request.POST, networks=networks)
-    if not form.is_valid():
-        messages.error(request, _("Choose member networks from the list."))
+    if request.method == "POST":
+        form = AttendanceForm(request.POST, networks=networks)
+        if form.is_valid():
+            recorded = act(
+                request,
+                lambda: services.attendance_record(
+                    assembly=assembly,
+                    actor=request.user,
+                    present={n.pk for n in form.cleaned_data["present"]},
+                ),
+                _("The attendance is recorded."),
+            )
+            if recorded:
+                return redirect(
+                    reverse("networks:assembly_chair", kwargs={"pk": assembly.pk}) + "#attendance"
+                )
+            return redirect("networks:assembly_attendance", pk=assembly.pk)
+        status = 400
     else:
-        act(
-            request,
-            lambda: services.attendance_record(
-                assembly=assembly,
-                actor=request.user,
-                present={n.pk for n in form.cleaned_data["present"]},
-            ),
-            _("The attendance is recorded."),
+        form = AttendanceForm(
+            networks=networks, initial={"present": [n for n in networks if n.present]}
         )
-    return redirect("networks:assembly_chair", pk=assembly.pk)
+        status = 200
+    return render(
+        request,
+        "networks/assembly/attendance.html",
+        {"assembly": assembly, "form": form},
+        status=status,
+    )
 
 
 @_chair_required
@@ -279,7 +321,7 @@ class StaffAssemblyView(StaffRequiredMixin, View):
     def get(self, request, pk):
         return self.render_page(request, pk)
 
-    def render_page(self, request, pk, *, status=200, motion_form=None):
+    def render_page(self, request, pk, *, status=200, motion_form=None, override_form=None):
         assembly = selectors.assembly_for_staff(pk=pk)
         today = timezone.localdate()
         return render(
@@ -294,6 +336,10 @@ class StaffAssemblyView(StaffRequiredMixin, View):
                 "convene_by": selectors.one_month_before(assembly.date),
                 "motion_form": motion_form or MotionForm(),
                 "majority_choices": MajorityForm.base_fields["majority"].choices,
+                "override_form": override_form or SessionOverrideForm(),
+                "session_problem": selectors.session_open_problem(
+                    assembly=assembly, today=brussels_date()
+                ),
             },
             status=status,
         )
@@ -307,13 +353,17 @@ class StaffConvene(StaffRequiredMixin, View):
         self.late = selectors.convocation_is_late(
             assembly=self.assembly, today=timezone.localdate()
         )
+        self.agenda = selectors.agenda_as_it_stands(assembly=self.assembly)
         return super().dispatch(request, pk)
 
+    def form(self, data=None):
+        return ConveneForm(data, late=self.late, empty_agenda=not self.agenda)
+
     def get(self, request, pk):
-        return self.render_page(request, ConveneForm(late=self.late))
+        return self.render_page(request, self.form())
 
     def post(self, request, pk):
-        form = ConveneForm(request.POST, late=self.late)
+        form = self.form(request.POST)
         if not form.is_valid():
             return self.render_page(request, form, status=400)
         sent = act(
@@ -322,6 +372,7 @@ class StaffConvene(StaffRequiredMixin, View):
                 assembly=self.assembly,
                 actor=request.user,
                 confirm_late=form.cleaned_data.get("confirm_late", False),
+                confirm_empty_agenda=form.cleaned_data.get("confirm_empty_agenda", False),
             ),
             _("The convocation is on its way to the representatives of every member network."),
         )
@@ -335,7 +386,7 @@ class StaffConvene(StaffRequiredMixin, View):
             "networks/assembly/convene.html",
             {
                 "assembly": self.assembly,
-                "items": list(self.assembly.agenda_items.all()),
+                "items": self.agenda,
                 "form": form,
                 "late": self.late,
                 "convene_by": selectors.one_month_before(self.assembly.date),
@@ -343,6 +394,24 @@ class StaffConvene(StaffRequiredMixin, View):
             },
             status=status,
         )
+
+
+class StaffSessionOverride(StaffRequiredMixin, View):
+    """Allow the chair to open the session on another day, with a reason (staff page form)."""
+
+    def post(self, request, pk):
+        assembly = selectors.assembly_for_staff(pk=pk)
+        form = SessionOverrideForm(request.POST)
+        if not form.is_valid():
+            return StaffAssemblyView().render_page(request, pk, status=400, override_form=form)
+        act(
+            request,
+            lambda: services.assembly_session_override(
+                assembly=assembly, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The chair may open the session on another day; the reason is recorded."),
+        )
+        return redirect(reverse("networks:staff_assembly", kwargs={"pk": pk}) + "#session")
 
 
 class StaffAgendaSync(StaffRequiredMixin, View):

@@ -15,7 +15,14 @@ from .models import (
     CriterionAssessment,
     GeneralAssembly,
 )
-from .selectors import assemblies_upcoming, assembly_submission_problem
+from .selectors import (
+    application_request_date,
+    assemblies_for_placement,
+    assemblies_open_for_requests,
+    assemblies_upcoming,
+    assembly_submission_problem,
+    brussels_date,
+)
 from .services import BOARD_DECISIONS, REQUEST_FIELDS, request_missing_fields
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -116,9 +123,12 @@ class RequestForm(forms.ModelForm):
     def __init__(self, *args, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
-        self.fields["assembly"].queryset = assemblies_upcoming(today=timezone.localdate())
+        today = timezone.localdate()
+        # Only the assemblies a request sent today still reaches (14 days ahead).
+        self.fields["assembly"].queryset = assemblies_open_for_requests(today=today)
         self.fields["assembly"].label_from_instance = _assembly_label
         self.fields["assembly"].empty_label = _("Choose an assembly")
+        self._explain_unreachable_assembly(today)
         for name in self.fields:
             if name != "website":
                 self.fields[name].required = False
@@ -131,6 +141,19 @@ class RequestForm(forms.ModelForm):
             ]
         )
         self.show_stored_files()
+
+    def _explain_unreachable_assembly(self, today) -> None:
+        """The draft names an assembly whose deadline has passed: it is no longer offered, so
+        say why beside the list."""
+        chosen = self.instance.assembly if self.instance.assembly_id else None
+        problem = assembly_submission_problem(assembly=chosen, today=today) if chosen else None
+        if problem:
+            self.fields["assembly"].help_text = (
+                _("Your draft chose “%(title)s”, whose deadline has passed.")
+                % {"title": chosen.title}
+                + " "
+                + problem
+            )
 
     def show_stored_files(self) -> None:
         """Name the file already stored for each file input (a link to it, when it was
@@ -290,12 +313,30 @@ class DecisionForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
+    """Staff place an eligible application on an assembly. Only the assemblies that qualify are
+    offered (upcoming, at least 14 days after the request reached the Board, ``qualifying``);
+    any upcoming one may be posted, and the service explains why it refuses another."""
+
     assembly = forms.ModelChoiceField(label=_("General Assembly"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assembly"].queryset = assemblies_upcoming(today=timezone.localdate())
-        self.fields["assembly"].label_from_instance = _assembly_label
+        today = brussels_date()
+        field = self.fields["assembly"]
+        field.queryset = assemblies_upcoming(today=today)
+        self.received = application_request_date(application=application, today=today)
+        self.qualifying = list(assemblies_for_placement(application=application, today=today))
+        field.choices = [
+            ("", field.empty_label),
+            *(
+                (
+                    assembly.pk,
+                    _("%(title)s, %(date)s")
+                    % {"title": assembly.title, "date": date_format(assembly.date)},
+                )
+                for assembly in self.qualifying
+            ),
+        ]
 
 
 class WithdrawForm(forms.Form):

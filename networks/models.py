@@ -245,6 +245,23 @@ class GeneralAssembly(models.Model):
         default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
     )
+    # The session opens on the assembly's day; staff may allow another day, with a reason
+    # (networks.assembly_services.assembly_session_override, audited). Not edited in the admin.
+    session_override_reason = models.TextField(
+        _("reason for opening the session on another day"), blank=True, editable=False
+    )
+    session_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("allowed by"),
+    )
+    session_override_at = models.DateTimeField(
+        _("allowed on"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

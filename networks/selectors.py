@@ -1,10 +1,12 @@
 """Every non-trivial read of the membership area."""
 
 import datetime
+import zoneinfo
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from ensie_portal.accounts.permissions import is_board
 
 from .filters import MemberFilter
 from .models import (
+    REQUEST_DAYS_BEFORE_ASSEMBLY,
     Application,
     FeeSchedule,
     GeneralAssembly,
@@ -20,6 +23,14 @@ from .models import (
     Network,
     Representative,
 )
+
+# ENSIE's seat: an assembly's day and the 14-day rule are Brussels days.
+ENSIE_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
+
+
+def brussels_date(moment: datetime.datetime | None = None) -> datetime.date:
+    """The date in Brussels at ``moment`` (now by default)."""
+    return timezone.localdate(moment, timezone=ENSIE_TIME_ZONE)
 
 
 def networks_for_user(*, user) -> QuerySet[Network]:
@@ -91,6 +102,16 @@ def fee_schedule_current(*, today: datetime.date) -> FeeSchedule | None:
     return schedule
 
 
+def fee_schedule_of_year(*, year: int) -> FeeSchedule | None:
+    """The schedule made for ``year`` itself (None when the year has none of its own)."""
+    return FeeSchedule.objects.filter(year=year).first()
+
+
+def fee_schedule_to_copy(*, year: int) -> FeeSchedule | None:
+    """The schedule that would be copied to ``year`` (the latest of an earlier year)."""
+    return FeeSchedule.objects.for_year(year - 1)
+
+
 def fee_matrix(*, schedule: FeeSchedule) -> dict:
     """The schedule as a table: bands as rows, country groups as columns, amounts in cells."""
     groups = list(schedule.groups.all())
@@ -142,12 +163,77 @@ def assemblies_upcoming(*, today: datetime.date) -> QuerySet[GeneralAssembly]:
     return GeneralAssembly.objects.upcoming(today=today).order_by("date")
 
 
+def assemblies_open_for_requests(*, today: datetime.date) -> QuerySet[GeneralAssembly]:
+    """The assemblies a request submitted ``today`` still reaches (at least 14 days ahead)."""
+    return assemblies_upcoming(today=today).filter(
+        date__gte=today + datetime.timedelta(days=REQUEST_DAYS_BEFORE_ASSEMBLY)
+    )
+
+
 def assembly_next_open_for_requests(*, today: datetime.date) -> GeneralAssembly | None:
     """The next assembly a request submitted ``today`` can still reach (14 days ahead)."""
-    for assembly in assemblies_upcoming(today=today):
-        if today <= assembly.submission_deadline:
-            return assembly
-    return None
+    return assemblies_open_for_requests(today=today).first()
+
+
+def application_request_date(*, application: Application, today: datetime.date) -> datetime.date:
+    """The day (in Brussels) the request reached the Board; ``today`` if it has no date."""
+    if application.submitted_at is None:
+        return today
+    return brussels_date(application.submitted_at)
+
+
+def assemblies_for_placement(
+    *, application: Application, today: datetime.date
+) -> QuerySet[GeneralAssembly]:
+    """The assemblies staff may place ``application`` on: upcoming, and at least 14 days after
+    its request reached the Board (the rule the applicant followed when submitting it)."""
+    received = application_request_date(application=application, today=today)
+    return assemblies_upcoming(today=today).filter(
+        date__gte=received + datetime.timedelta(days=REQUEST_DAYS_BEFORE_ASSEMBLY)
+    )
+
+
+def assembly_placement_problem(
+    *, application: Application, assembly: GeneralAssembly, today: datetime.date
+) -> str | None:
+    """Why ``application`` cannot go on ``assembly`` (a translated message naming the
+    assemblies it can go on, or saying there is none yet), if so."""
+    qualifying = list(assemblies_for_placement(application=application, today=today))
+    if assembly in qualifying:
+        return None
+    if assembly.status == GeneralAssembly.Status.CLOSED or assembly.date < today:
+        problem = _("Choose an assembly that has not taken place yet.")
+    else:
+        problem = _(
+            "The request reached the Board on %(received)s: it must reach it at least 14 days "
+            "before the assembly, so it cannot go on the assembly of %(date)s (the last day was "
+            "%(deadline)s)."
+        ) % {
+            "received": date_format(application_request_date(application=application, today=today)),
+            "date": date_format(assembly.date),
+            "deadline": date_format(assembly.submission_deadline),
+        }
+    if not qualifying:
+        return (
+            problem
+            + " "
+            + _(
+                "No General Assembly at least 14 days after the request is planned yet: "
+                "create one first."
+            )
+        )
+    return (
+        problem
+        + " "
+        + _("It can be placed on: %(assemblies)s.")
+        % {
+            "assemblies": "; ".join(
+                _("“%(title)s” on %(date)s")
+                % {"title": candidate.title, "date": date_format(candidate.date)}
+                for candidate in qualifying
+            )
+        }
+    )
 
 
 def assembly_submission_problem(

@@ -22,28 +22,37 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ensie_portal.accounts.models import Roles, User
 from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
-from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
+from ensie_portal.core.workflow import Rule, audit_record, rules_of, system_only, transition
 from ensie_portal.outbox.services import Attachment, mail_queue
 
 from .fees import fee_quote
 from .models import (
     Application,
     BoardNote,
+    CountryGroup,
     Criterion,
     CriterionAssessment,
+    FeeAmount,
+    FeeBand,
     FeeSchedule,
     GeneralAssembly,
     MembershipFee,
     Network,
     Representative,
 )
-from .selectors import assembly_submission_problem, may_record_fee_payments
+from .selectors import (
+    assembly_placement_problem,
+    assembly_submission_problem,
+    brussels_date,
+    may_record_fee_payments,
+)
 
 S = Application.Status
 
@@ -143,7 +152,13 @@ TRANSITIONS = {
     ),
     (S.UNDER_REVIEW, S.NOT_ELIGIBLE): Rule(who=is_board_member, action="not_eligible"),
     (S.ELIGIBLE, S.ON_AGENDA): Rule(who=is_staff, action="agenda_place"),
-    (S.ON_AGENDA, S.ELIGIBLE): Rule(who=is_staff, action="agenda_remove"),
+    (S.ON_AGENDA, S.ELIGIBLE): (
+        # Staff take it off the agenda (the assembly is postponed...).
+        Rule(who=is_staff, action="agenda_remove"),
+        # The assembly did not decide (no quorum, or never voted before the session closed):
+        # the portal puts it back, with the reason, for a later assembly.
+        Rule(who=system_only, action="agenda_return"),
+    ),
     # The General Assembly's vote (its own workflow) decides; no person sets these by hand.
     (S.ON_AGENDA, S.ADMITTED): Rule(who=system_only, action="admitted"),
     (S.ON_AGENDA, S.REJECTED): Rule(who=system_only, action="rejected"),
@@ -154,6 +169,20 @@ TRANSITIONS = {
 }
 
 BOARD_DECISIONS = (S.ELIGIBLE, S.NOT_ELIGIBLE, S.CHANGES_REQUESTED)
+
+
+def board_decisions_open(*, application: Application, actor) -> list[str]:
+    """The decisions the Board member ``actor`` may record now: only in the states where the
+    table lets the Board decide (another rule may reach the same state, e.g. staff taking an
+    application off an agenda puts it back to eligible: that is no Board decision)."""
+    return [
+        decision
+        for decision in BOARD_DECISIONS
+        if any(
+            rule.who is is_board_member and rule.who(actor, application)
+            for rule in rules_of(TRANSITIONS.get((application.status, decision), ()))
+        )
+    ]
 
 
 # --- Emails ---------------------------------------------------------------------------------
@@ -213,7 +242,9 @@ def _send(
         )
 
 
-def _send_secretariat(*, event: str, application: Application, step: str) -> None:
+def _send_secretariat(
+    *, event: str, application: Application, step: str, context: dict | None = None
+) -> None:
     language = settings.LANGUAGE_CODE
     mail_queue(
         key=f"networks:application:{application.pk}:{step}:{event}:secretariat",
@@ -224,6 +255,7 @@ def _send_secretariat(*, event: str, application: Application, step: str) -> Non
             "application": application,
             "network": application.network,
             "url": _url_in(language, "networks:board_application", pk=application.pk),
+            **(context or {}),
         },
         language=language,
         related=application,
@@ -616,6 +648,13 @@ def application_board_decide(
     """
     if decision not in BOARD_DECISIONS:
         raise DomainError(_("Unknown decision."))
+    if not is_board_member(actor, application):
+        raise DomainError(_("You are not allowed to do this."))
+    if decision not in board_decisions_open(application=application, actor=actor):
+        raise DomainError(
+            _("The Board decides while it reviews the request; the application is “%(status)s”.")
+            % {"status": application.get_status_display()}
+        )
     if decision != S.ELIGIBLE and not message.strip():
         raise DomainError(
             _("Tell the applicant why it is not eligible.")
@@ -661,9 +700,16 @@ def board_note_add(*, application: Application, actor: User, text: str) -> Board
 def application_agenda_place(
     *, application: Application, actor: User, assembly: GeneralAssembly
 ) -> Application:
-    """Staff put an eligible application on an upcoming assembly; the applicant is told when."""
-    if assembly.status == GeneralAssembly.Status.CLOSED or assembly.date < timezone.localdate():
-        raise DomainError(_("Choose an assembly that has not taken place yet."))
+    """Staff put an eligible application on an upcoming assembly; the applicant is told when.
+
+    The assembly must come at least 14 days after the request reached the Board (the rule the
+    applicant followed when submitting it); the refusal names the assemblies that qualify.
+    """
+    problem = assembly_placement_problem(
+        application=application, assembly=assembly, today=brussels_date()
+    )
+    if problem:
+        raise DomainError(problem)
     return transition(
         obj=application,
         to=S.ON_AGENDA,
@@ -683,6 +729,59 @@ def application_agenda_remove(*, application: Application, actor: User) -> Appli
         actor=actor,
         transitions=TRANSITIONS,
         on_done=[_tell_applicant("agenda_removed")],
+    )
+
+
+# Why the portal puts an application back to eligible (the audit comment, in the site's language).
+AGENDA_RETURN_REASONS = {
+    "no_quorum": gettext_lazy(
+        "The General Assembly “%(title)s” of %(date)s had no quorum on this application: it is "
+        "eligible again, for a later assembly."
+    ),
+    "not_voted": gettext_lazy(
+        "The General Assembly “%(title)s” of %(date)s closed without voting on this "
+        "application: it is eligible again, for a later assembly."
+    ),
+}
+
+
+def application_agenda_return(
+    *, application: Application, assembly: GeneralAssembly, reason: str
+) -> Application:
+    """The assembly did not decide on the application: its vote had no quorum (``no_quorum``)
+    or the session closed before it was voted on (``not_voted``). The portal (never a person)
+    puts it back to eligible, audited with the reason, so that staff can place it on a later
+    assembly; the applicant and the secretariat are told, each in their language."""
+    if reason not in AGENDA_RETURN_REASONS:
+        raise ValueError(f"Unknown reason: {reason}")
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = AGENDA_RETURN_REASONS[reason] % {
+            "title": assembly.title,
+            "date": date_format(assembly.date),
+        }
+    context = {"assembly": assembly, "reason": reason}
+
+    def _notify(app: Application) -> None:
+        step = _step(app)
+        _send(
+            event="agenda_returned",
+            application=app,
+            recipients=_representatives(app),
+            step=step,
+            context=context,
+        )
+        _send_secretariat(
+            event="agenda_returned_secretariat", application=app, step=step, context=context
+        )
+
+    return transition(
+        obj=application,
+        to=S.ELIGIBLE,
+        actor=None,
+        transitions=TRANSITIONS,
+        comment=comment,
+        data={"assembly": assembly.pk, "reason": reason},
+        on_done=[_notify],
     )
 
 
@@ -777,11 +876,66 @@ def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
         return MembershipFee.objects.get(network=network, year=year)
 
 
-def membership_fees_create_for_year(*, year: int, actor: User) -> int:
-    """Staff open the year: a fee record for every member network that has none; returns how
-    many were created."""
+@transaction.atomic
+def fee_schedule_copy(*, year: int, actor: User) -> FeeSchedule:
+    """Staff give ``year`` the schedule in force before it (the latest earlier year's): its
+    country groups, bands and amounts are copied into a new schedule for ``year``; audited."""
     if not is_staff(actor, None):
         raise DomainError(_("You are not allowed to do this."))
+    source = FeeSchedule.objects.for_year(year - 1)
+    if source is None:
+        raise DomainError(
+            _("There is no earlier fee schedule to copy: create the %(year)s schedule.")
+            % {"year": year}
+        )
+    try:
+        with transaction.atomic():
+            copy = FeeSchedule.objects.create(
+                year=year, is_example=source.is_example, notes=source.notes
+            )
+    except IntegrityError:  # another member of staff gave the year its schedule meanwhile
+        return FeeSchedule.objects.get(year=year)
+    groups = {}
+    for group in source.groups.all():
+        groups[group.pk] = CountryGroup.objects.create(
+            schedule=copy,
+            name=group.name,
+            countries=group.countries,
+            is_default=group.is_default,
+            position=group.position,
+        )
+    for band in source.bands.prefetch_related("amounts"):
+        new_band = FeeBand.objects.create(
+            schedule=copy, min_wises=band.min_wises, max_wises=band.max_wises
+        )
+        FeeAmount.objects.bulk_create(
+            FeeAmount(band=new_band, group=groups[amount.group_id], amount=amount.amount)
+            for amount in band.amounts.all()
+        )
+    audit_record(obj=copy, actor=actor, action="fee_schedule_copy", data={"from_year": source.year})
+    return copy
+
+
+@transaction.atomic
+def membership_fees_create_for_year(*, year: int, actor: User, copy_previous: bool = False) -> int:
+    """Staff open the year: a fee record for every member network that has none; returns how
+    many were created.
+
+    The year needs its own fee schedule: without one, staff either create it (admin) or ask
+    explicitly (``copy_previous``, after a confirmation page) to copy the last year's.
+    """
+    if not is_staff(actor, None):
+        raise DomainError(_("You are not allowed to do this."))
+    if not FeeSchedule.objects.filter(year=year).exists():
+        if not copy_previous:
+            raise DomainError(
+                _(
+                    "No fee schedule exists for %(year)s: create it, or copy the last one, "
+                    "before creating the fee records."
+                )
+                % {"year": year}
+            )
+        fee_schedule_copy(year=year, actor=actor)
     members = Network.objects.filter(status=Network.Status.MEMBER).exclude(fees__year=year)
     created = 0
     for network in members:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET
+from django_countries.fields import Country
 
 from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
 from ensie_portal.core.actions import act
@@ -105,12 +106,17 @@ def join(request):
     schedule = selectors.fee_schedule_current(today=timezone.localdate())
     calculator = FeeCalculatorForm(request.GET if "wise_count" in request.GET else None)
     quote = None
+    outside_europe = None  # the country asked about, when networks there cannot join
     if schedule is not None and calculator.is_valid():
-        quote = fee_quote(
-            schedule=schedule,
-            country=calculator.cleaned_data["country"],
-            wise_count=calculator.cleaned_data["wise_count"],
-        )
+        country = calculator.cleaned_data["country"]
+        if country in europe_countries():
+            quote = fee_quote(
+                schedule=schedule,
+                country=country,
+                wise_count=calculator.cleaned_data["wise_count"],
+            )
+        else:
+            outside_europe = Country(country)
     documents = selectors.join_documents()
     return render(
         request,
@@ -123,6 +129,7 @@ def join(request):
             "schedule": schedule,
             "matrix": selectors.fee_matrix(schedule=schedule) if schedule else None,
             "quote": quote,
+            "outside_europe": outside_europe,
             "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
             "secretariat_email": settings.SECRETARIAT_EMAIL,
         },
@@ -388,6 +395,9 @@ class BoardApplicationView(BoardRequiredMixin, View):
         context = {
             "application": application,
             "targets": targets,
+            "board_decisions": services.board_decisions_open(
+                application=application, actor=request.user
+            ),
             "is_board_member": is_board_member,
             "is_staff": request.user.is_staff,
             "trail": audit_trail(application).order_by("created_at"),
@@ -405,7 +415,7 @@ class BoardApplicationView(BoardRequiredMixin, View):
             ),
             "meeting_held_form": forms.get("meeting_held_form") or MeetingHeldForm(),
             "agenda_form": forms.get("agenda_form")
-            or AgendaForm(initial={"assembly": application.assembly_id}),
+            or AgendaForm(application=application, initial={"assembly": application.assembly_id}),
             "assessments": {row.criterion: row for row in application.assessments.all()},
             "in_europe": application.head_office_country.code in europe_countries(),
         }
@@ -421,7 +431,7 @@ class BoardAction(BoardRequiredMixin, View):
 
     def post(self, request, pk):
         application = get_object_or_404(Application, pk=pk)
-        form = self.form_class(request.POST) if self.form_class else None
+        form = self.get_form(application, request.POST) if self.form_class else None
         if form is not None and not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return BoardApplicationView().render_page(
@@ -434,6 +444,9 @@ class BoardAction(BoardRequiredMixin, View):
         else:
             messages.success(request, self.success_message)
         return redirect(reverse("networks:board_application", kwargs={"pk": pk}))
+
+    def get_form(self, application, data):
+        return self.form_class(data)
 
     def act(self, application, actor, data):
         raise NotImplementedError
@@ -518,6 +531,9 @@ class AgendaPlace(StaffAction):
         "The application is on the assembly's agenda and the applicant told."
     )
 
+    def get_form(self, application, data):
+        return AgendaForm(data, application=application)
+
     def act(self, application, actor, data):
         services.application_agenda_place(
             application=application, actor=actor, assembly=data["assembly"]
@@ -538,24 +554,52 @@ class AgendaRemove(StaffAction):
         services.application_agenda_remove(application=application, actor=actor)
 
 
+def _year(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+
+
 class FeeList(StaffRequiredMixin, View):
     def get(self, request):
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            year = timezone.localdate().year
+        year = _year(request.GET.get("year"))
         page = Paginator(selectors.fee_list(year=year), PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(request, "networks/fee_list.html", {"page_obj": page, "year": year})
+        return render(
+            request,
+            "networks/fee_list.html",
+            {
+                "page_obj": page,
+                "year": year,
+                "schedule": selectors.fee_schedule_of_year(year=year),
+            },
+        )
 
 
 class FeeYearOpen(StaffRequiredMixin, View):
+    """Create the year's fee records. A year without its own schedule is never priced by last
+    year's silently: GET is a page saying so, offering to copy last year's (a confirmed POST)
+    or to create the year's schedule in the admin."""
+
+    def get(self, request):
+        year = _year(request.GET.get("year"))
+        if selectors.fee_schedule_of_year(year=year) is not None:
+            return redirect(f"{reverse('networks:fee_list')}?year={year}")
+        return render(
+            request,
+            "networks/fee_year_open.html",
+            {"year": year, "previous": selectors.fee_schedule_to_copy(year=year)},
+        )
+
     def post(self, request):
+        year = _year(request.POST.get("year"))
+        copy_previous = request.POST.get("copy_previous") == "on"
+        if not copy_previous and selectors.fee_schedule_of_year(year=year) is None:
+            return redirect(f"{reverse('networks:fee_year_open')}?year={year}")
         try:
-            year = int(request.POST.get("year", ""))
-        except ValueError:
-            year = timezone.localdate().year
-        try:
-            created = services.membership_fees_create_for_year(year=year, actor=request.user)
+            created = services.membership_fees_create_for_year(
+                year=year, actor=request.user, copy_previous=copy_previous
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:

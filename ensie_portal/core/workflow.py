@@ -10,6 +10,10 @@ A workflow declares its table once::
 and every state change goes through :func:`transition`, which locks the row, checks the source
 state and the actor against the table, saves with ``update_fields`` and writes an
 :class:`~ensie_portal.core.models.AuditEntry` (actor, time, from, to, comment).
+
+When two actors make the same move for different reasons (staff take an application off an
+agenda; the portal sends it back after a vote without quorum), the pair maps to a tuple of
+rules: the first whose ``who`` admits the actor applies, with its own action name.
 """
 
 from collections.abc import Callable, Iterable
@@ -42,13 +46,23 @@ class Rule:
     labels: dict = field(default_factory=dict)
 
 
+def rules_of(entry: Rule | tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules of one table entry (one rule, or several for different actors)."""
+    return entry if isinstance(entry, tuple) else (entry,)
+
+
+def rule_for(entry: Rule | tuple[Rule, ...], actor, obj) -> Rule | None:
+    """The rule of ``entry`` that applies to ``actor``, if any."""
+    return next((rule for rule in rules_of(entry) if rule.who(actor, obj)), None)
+
+
 def allowed_targets(*, obj, actor, transitions: dict, state_field: str = "status") -> list[str]:
     """The states ``actor`` may move ``obj`` to now (to show only the possible buttons)."""
     current = getattr(obj, state_field)
     return [
         target
-        for (source, target), rule in transitions.items()
-        if source == current and rule.who(actor, obj)
+        for (source, target), entry in transitions.items()
+        if source == current and rule_for(entry, actor, obj) is not None
     ]
 
 
@@ -74,13 +88,14 @@ def transition(
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
         current = getattr(locked, state_field)
-        rule = transitions.get((current, to))
-        if rule is None:
+        entry = transitions.get((current, to))
+        if entry is None:
             raise TransitionNotAllowed(
                 _("This cannot be done now: it is “%(current)s”.")
                 % {"current": _display(locked, state_field)}
             )
-        if not rule.who(actor, locked):
+        rule = rule_for(entry, actor, locked)
+        if rule is None:
             raise TransitionNotAllowed(_("You are not allowed to do this."))
         if rule.check is not None:
             reason = rule.check(locked)

@@ -34,6 +34,8 @@ def test_member_chair_and_staff_pages_are_accessible(open_page, live_server, dem
     assert 'http-equiv="refresh"' in response.text()
     check(chair, f"{language}/assemblies/{pk}/chair/?auto=off")
     check(chair, f"{language}/assemblies/{pk}/chair/items/{item.pk}/close/")
+    check(chair, f"{language}/assemblies/{pk}/chair/attendance/")
+    check(chair, f"{language}/assemblies/{pk}/chair/session/close/")
     check(chair, f"{language}/assemblies/{pk}/chair/agenda-update/")
     assert chair.page.locator("main form button[type=submit]").count() == 1
     staff = signed_in(open_page, live_server, "staff@demo.ensie.eu")
@@ -42,6 +44,7 @@ def test_member_chair_and_staff_pages_are_accessible(open_page, live_server, dem
     check(staff, f"{language}/board/assemblies/{pk}/items/{motion.pk}/delete/")
     check(staff, f"{language}/board/assemblies/{pk}/agenda/update/")
     planned = GeneralAssembly.objects.filter(status=GeneralAssembly.Status.PLANNED).first()
+    check(staff, f"{language}/board/assemblies/{planned.pk}/")
     check(staff, f"{language}/board/assemblies/{planned.pk}/convene/")
 
 

@@ -68,6 +68,9 @@ def test_board_and_staff_pages_are_accessible(open_page, live_server, demo_data,
     paid = MembershipFee.objects.filter(paid_on__isnull=False).first()
     check(staff, f"{language}/board/fees/{unpaid.pk}/paid/")
     check(staff, f"{language}/board/fees/{paid.pk}/unpaid/")
+    # A year without its own schedule: the page offering to copy the last one, or create one.
+    check(staff, f"{language}/board/fees/open-year/?year=2099")
+    check(staff, f"{language}/board/fees/?year=2099")
 
 
 def test_fee_calculator_and_directory_filter_are_accessible(open_page, demo_data):
@@ -75,5 +78,7 @@ def test_fee_calculator_and_directory_filter_are_accessible(open_page, demo_data
     check(session, "/join/?country=FR&wise_count=600#fees")
     assert "3,600.00" in session.page.locator(".result").inner_text()
     check(session, "/fr/join/?country=FR&wise_count=-1")
+    check(session, "/join/?country=US&wise_count=20#fees")
+    assert "cannot join ENSIE" in session.page.locator(".result").inner_text()
     check(session, "/members/?country=HU")
     check(session, "/members/fei-france/")

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from ensie_portal.core.errors import TransitionNotAllowed
-from ensie_portal.core.workflow import audit_trail, system_only, transition
+from ensie_portal.core.workflow import audit_trail, rules_of, system_only, transition
 from networks.models import Application
 from networks.services import (
     TRANSITIONS,
@@ -54,6 +54,14 @@ def actor_of(kind, applicant):
     return None
 
 
+def test_an_application_goes_back_from_the_agenda_by_staff_or_by_the_system_each_named():
+    rules = rules_of(TRANSITIONS[(S.ON_AGENDA, S.ELIGIBLE)])
+    assert {(WHO[rule.who], rule.action) for rule in rules} == {
+        ("staff", "agenda_remove"),
+        ("system", "agenda_return"),
+    }
+
+
 def test_the_table_names_exactly_the_documented_transitions():
     assert set(TRANSITIONS) == {
         (S.INTEREST, S.MEETING_SCHEDULED),
@@ -79,7 +87,7 @@ def test_allowed_transition_only_for_the_actor_the_table_names(
 ):
     application, applicant = ready_application(source)
     actor = actor_of(kind, applicant)
-    if WHO[TRANSITIONS[(source, target)].who] == kind:
+    if kind in {WHO[rule.who] for rule in rules_of(TRANSITIONS[(source, target)])}:
         transition(obj=application, to=target, actor=actor, transitions=TRANSITIONS, comment="ok")
         application.refresh_from_db()
         assert application.status == target

@@ -41,7 +41,8 @@ def convened(staff):
         present=False,
         representative=UserFactory(email="fr@ex.org", preferred_language="fr"),
     )
-    assembly_services.assembly_convene(assembly=assembly, actor=staff)
+    # Convened with nothing on the agenda yet (confirmed): later changes are the subject here.
+    assembly_services.assembly_convene(assembly=assembly, actor=staff, confirm_empty_agenda=True)
     assembly.refresh_from_db()
     return assembly
 

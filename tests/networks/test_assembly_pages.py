@@ -193,6 +193,9 @@ def test_only_the_chair_reaches_the_chairs_screen_and_actions(client, motion, wh
         == 404
     )
     assert client.post(reverse("networks:assembly_attendance", args=[pk]), {}).status_code == 404
+    assert client.get(reverse("networks:assembly_attendance", args=[pk])).status_code == 404
+    assert client.get(reverse("networks:assembly_session_close", args=[pk])).status_code == 404
+    assert client.post(reverse("networks:assembly_session_close", args=[pk])).status_code == 404
     motion.refresh_from_db()
     assert motion.vote_state == V.OPEN
 
@@ -320,6 +323,7 @@ def test_a_late_convocation_needs_the_box_ticked_on_the_confirmation_page(client
     assembly = GeneralAssemblyFactory(
         date=timezone.localdate() + datetime.timedelta(days=10), chair=UserFactory()
     )
+    MotionFactory(assembly=assembly, vote_state=V.NOT_OPEN)
     client.force_login(staff)
     url = reverse("networks:staff_assembly_convene", args=[assembly.pk])
     page = client.get(url).content.decode()
@@ -337,6 +341,7 @@ def test_a_late_convocation_needs_the_box_ticked_on_the_confirmation_page(client
 @time_machine.travel(datetime.datetime(2027, 1, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_timely_convocation_has_no_checkbox(client):
     assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=UserFactory())
+    MotionFactory(assembly=assembly, vote_state=V.NOT_OPEN)
     client.force_login(make_staff())
     url = reverse("networks:staff_assembly_convene", args=[assembly.pk])
     assert 'name="confirm_late"' not in client.get(url).content.decode()

@@ -43,6 +43,12 @@ def planned(date, **kwargs):
     return GeneralAssemblyFactory(date=date, chair=UserFactory(), **kwargs)
 
 
+def with_motion(assembly):
+    """``assembly`` with a motion on its agenda (an empty agenda needs its own confirmation)."""
+    MotionFactory(assembly=assembly, vote_state=V.NOT_OPEN)
+    return assembly
+
+
 # --- Convocation ----------------------------------------------------------------------------
 
 
@@ -74,7 +80,7 @@ def test_staff_convene_every_member_representative_in_their_language_with_the_ag
 
 @time_machine.travel(NOW, tick=False)
 def test_convening_exactly_one_month_ahead_needs_no_confirmation(staff):
-    assembly = planned(datetime.date(2027, 4, 1))
+    assembly = with_motion(planned(datetime.date(2027, 4, 1)))
     services.assembly_convene(assembly=assembly, actor=staff)
     assert Convocation.objects.get().late is False
 
@@ -91,12 +97,12 @@ def test_convening_less_than_one_month_ahead_is_refused_without_confirmation(sta
 
 @time_machine.travel(NOW, tick=False)
 def test_a_confirmed_late_convocation_is_sent_and_recorded_as_late(staff):
-    assembly = planned(datetime.date(2027, 3, 31))
+    assembly = with_motion(planned(datetime.date(2027, 3, 31)))
     member(assembly, present=False)
     services.assembly_convene(assembly=assembly, actor=staff, confirm_late=True)
     assert Convocation.objects.get().late is True
     entry = audit_trail(assembly).get(action="assembly_convene")
-    assert entry.data == {"late": True, "days_before": 30}
+    assert entry.data == {"late": True, "days_before": 30, "empty_agenda": False}
     assert entry.actor == staff
     assert OutgoingMail.objects.count() == 1
 
@@ -121,7 +127,7 @@ def test_an_assembly_without_a_chair_cannot_be_convened(staff):
 
 
 def test_an_assembly_is_convened_once(staff):
-    assembly = planned(timezone.localdate() + datetime.timedelta(days=60))
+    assembly = with_motion(planned(timezone.localdate() + datetime.timedelta(days=60)))
     services.assembly_convene(assembly=assembly, actor=staff)
     with pytest.raises(DomainError, match="cannot be done now"):
         services.assembly_convene(assembly=assembly, actor=staff)
@@ -297,7 +303,9 @@ def test_a_rejected_adhesion_rejects_the_application_and_tells_the_applicant():
     assert OutgoingMail.objects.filter(to_email=representative.email).count() == 1
 
 
-def test_an_adhesion_vote_without_quorum_leaves_the_application_on_the_agenda():
+def test_an_adhesion_vote_without_quorum_puts_the_application_back_to_eligible():
+    """The assembly could not decide: the application waits for a later one (emails and audit:
+    tests/networks/test_assembly_edges.py)."""
     assembly = AssemblyInSessionFactory()
     item = adhesion_item(assembly)
     vote(item, [("FR", "yes")])
@@ -306,7 +314,7 @@ def test_an_adhesion_vote_without_quorum_leaves_the_application_on_the_agenda():
     services.assembly_vote_close(item=item, actor=assembly.chair)
     item.refresh_from_db()
     assert item.outcome == "no_quorum"
-    assert Application.objects.get(pk=item.application_id).status == Application.Status.ON_AGENDA
+    assert Application.objects.get(pk=item.application_id).status == Application.Status.ELIGIBLE
 
 
 def test_a_vote_on_an_application_taken_off_the_agenda_does_not_open():

@@ -34,6 +34,8 @@ def test_every_step_of_the_workflow_has_its_email():
         "not_eligible",
         "on_agenda",
         "agenda_removed",
+        "agenda_returned",
+        "agenda_returned_secretariat",
         "admitted",
         "rejected",
         "withdrawn",
