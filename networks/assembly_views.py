@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from ensie_portal.accounts.permissions import StaffRequiredMixin
+from ensie_portal.accounts.permissions import StaffRequiredMixin, privileged
 from ensie_portal.core.actions import act
 from ensie_portal.core.spreadsheet import csv_cell
 
@@ -105,8 +105,7 @@ def _chair_required(view):
         assembly = selectors.assembly_for_chair(user=request.user, pk=pk)
         return view(request, assembly, **kwargs)
 
-    wrapped.requires_two_factor = True
-    return login_required(wrapped)
+    return privileged(login_required(wrapped))
 
 
 def _agenda_change_if_sendable(assembly):
@@ -246,6 +245,7 @@ def chair_agenda_update(request, assembly):
 # --- The record (CSV) -----------------------------------------------------------------------
 
 
+@privileged
 @login_required
 @require_GET
 def assembly_record_csv(request, pk):

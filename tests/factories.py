@@ -40,7 +40,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_staff(**kwargs) -> User:
-    return UserFactory(is_staff=True, totp=True, **kwargs)
+    kwargs.setdefault("totp", True)
+    return UserFactory(is_staff=True, **kwargs)
 
 
 def make_board_member(**kwargs) -> User:
@@ -49,6 +50,8 @@ def make_board_member(**kwargs) -> User:
 
 
 def make_organiser(**kwargs) -> User:
+    """Organisers open privileged pages: they have an authenticator, like staff and the Board."""
+    kwargs.setdefault("totp", True)
     return UserFactory(groups=(Roles.ORGANISERS,), **kwargs)
 
 

@@ -62,7 +62,7 @@ def test_board_member_is_walked_through_two_factor_setup(open_page, demo_data):
     session = open_page()
     login(session, member.email, TEST_PASSWORD)
     session.page.wait_for_url("**/account/")
-    session.goto("/admin/")
+    session.goto("/board/applications/")
     # allauth first asks for the password again (a recent authentication protects the setup).
     session.page.wait_for_url("**/accounts/reauthenticate/**")
     assert "two-factor" in session.page.locator(".messages").inner_text().lower()

@@ -78,6 +78,8 @@ def make_representative(*, network_status=Network.Status.MEMBER, **kwargs):
 
 
 def make_editor(**kwargs):
+    """Editors open privileged pages (moderation): they have an authenticator."""
+    kwargs.setdefault("totp", True)
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=EDITORS))
     return user
