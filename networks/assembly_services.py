@@ -39,7 +39,7 @@ from .assembly_selectors import (
     one_month_before,
     representatives_of_members,
 )
-from .models import Application, GeneralAssembly, Network, Representative
+from .models import Application, GeneralAssembly, Network, Representative, may_chair
 from .services import application_decide
 
 A = GeneralAssembly.Status
@@ -54,9 +54,15 @@ def is_staff(actor, obj) -> bool:
 
 
 def is_chair(actor, obj) -> bool:
-    """The chair of the assembly (``obj`` is the assembly or one of its agenda items)."""
+    """The chair of the assembly (``obj`` is the assembly or one of its agenda items), while
+    still a Board member or staff."""
     assembly = obj.assembly if isinstance(obj, AgendaItem) else obj
-    return actor is not None and actor.is_authenticated and assembly.chair_id == actor.pk
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and assembly.chair_id == actor.pk
+        and may_chair(actor)
+    )
 
 
 def _represents(actor, network: Network) -> bool:
@@ -73,6 +79,8 @@ def _represents(actor, network: Network) -> bool:
 def _has_chair(assembly: GeneralAssembly) -> str | None:
     if assembly.chair_id is None:
         return _("Name the chair of the assembly before convening it.")
+    if not may_chair(assembly.chair):
+        return _("The chair must be a Board member or staff: name another chair first.")
     return None
 
 

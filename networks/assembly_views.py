@@ -24,7 +24,7 @@ from ensie_portal.core.spreadsheet import csv_cell
 from . import assembly_selectors as selectors
 from . import assembly_services as services
 from .assembly_forms import AttendanceForm, ConveneForm, MajorityForm, MotionForm, VoteForm
-from .models import AgendaItem, GeneralAssembly
+from .models import AgendaItem, GeneralAssembly, may_chair
 
 PAGE_SIZE = 25
 # The chair's screen reloads itself this often (seconds) while a vote is open.
@@ -39,7 +39,11 @@ CHAIR_REFRESH_SECONDS = 10
 def assembly_list(request):
     assemblies = selectors.assemblies_for_user(user=request.user).order_by("-date")
     page = Paginator(assemblies, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "networks/assembly/list.html", {"page_obj": page})
+    return render(
+        request,
+        "networks/assembly/list.html",
+        {"page_obj": page, "may_chair": may_chair(request.user)},
+    )
 
 
 @login_required
@@ -53,7 +57,7 @@ def assembly_detail(request, pk):
             "assembly": assembly,
             "items": list(assembly.agenda_items.all()),
             "voters": selectors.voter_networks(user=request.user, assembly=assembly),
-            "is_chair": assembly.chair_id == request.user.pk,
+            "is_chair": selectors.is_chair_of(user=request.user, assembly=assembly),
             "vote_form": VoteForm(),
         },
     )
@@ -99,7 +103,8 @@ def assembly_vote(request, pk, item_pk, network_pk):
 
 
 def _chair_required(view):
-    """Signed in and chair of the assembly ``pk`` (anyone else, staff included: 404)."""
+    """Signed in and chair of the assembly ``pk``, still a Board member or staff (anyone else,
+    staff included: 404); privileged: the second factor is required."""
 
     def wrapped(request, pk, **kwargs):
         assembly = selectors.assembly_for_chair(user=request.user, pk=pk)
@@ -249,8 +254,9 @@ def chair_agenda_update(request, assembly):
 @login_required
 @require_GET
 def assembly_record_csv(request, pk):
+    """The record of the assembly, for staff and the chair (a Board member or staff)."""
     assembly = selectors.assembly_for_user(user=request.user, pk=pk)
-    if not (request.user.is_staff or assembly.chair_id == request.user.pk):
+    if not (request.user.is_staff or selectors.is_chair_of(user=request.user, assembly=assembly)):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
