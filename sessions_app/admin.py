@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
 from .models import InboundRequest, Registration, Session, Speaker
+from .services import session_update
 
 
 class SpeakerInline(admin.TabularInline):
@@ -22,31 +26,75 @@ class SessionAdmin(admin.ModelAdmin):
     # emails it to the registrants.
     exclude = ["participation_link"]
     formfield_overrides = URLS_ASSUME_HTTPS
-    readonly_fields = ["link_version", "anonymised_at"]
+    # Publishing, cancelling (emails) and the capacity (the waiting list moves up) change on
+    # the organisers' page, through the services.
+    readonly_fields = [
+        "status",
+        "cancellation_note",
+        "capacity",
+        "link_version",
+        "anonymised_at",
+        "organisers_page",
+    ]
+
+    @admin.display(description=_("Workflow"))
+    def organisers_page(self, obj):
+        if not obj.pk:
+            return _("Publish the session, set its capacity and link on its organisers' page.")
+        url = reverse("sessions_app:manage_detail", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("Publish, cancel, capacity and participation link: the organisers' page"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """A change goes through the organisers' service: audited, reminders re-armed when the
+        start moves."""
+        if change:
+            session_update(session=obj, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    """Read-only but for the person's details: registrations are made, confirmed, cancelled
+    and marked attended through the services (capacity, waiting list, emails, audit)."""
+
     list_display = ["name", "email", "session", "status", "source", "attended", "created_at"]
     list_filter = ["status", "source", "session"]
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["session"]
-    # State changes go through the services (capacity, waiting list, emails).
-    readonly_fields = ["status", "confirmed_at", "cancelled_at", "vouched_by", "vouched_at"]
+    readonly_fields = [
+        "session",
+        "status",
+        "source",
+        "confirmed_at",
+        "cancelled_at",
+        "vouched_by",
+        "vouched_at",
+        "consent_at",
+        "reminded_24h_at",
+        "reminded_1h_at",
+        "attended",
+        "anonymised_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # organisers add attendees on the session's registrants page
 
 
 @admin.register(InboundRequest)
 class InboundRequestAdmin(admin.ModelAdmin):
+    """Read-only: a received message, decided in the organisers' queue (registration, answers
+    by email, audit)."""
+
     list_display = ["received_at", "sender", "subject", "session", "status", "kind"]
     list_filter = ["status", "kind"]
     search_fields = ["sender", "subject", "message_id"]
     list_select_related = ["session"]
-    # Decisions go through the organisers' queue (registration, answers by email).
-    readonly_fields = [
-        "message_id",
-        "status",
-        "registration",
-        "decided_by",
-        "decided_at",
-        "answered_at",
-    ]
+    readonly_fields = [f.name for f in InboundRequest._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False

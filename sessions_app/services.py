@@ -453,17 +453,39 @@ def session_create(*, actor, organisers=(), **fields) -> Session:
     return session
 
 
+# Changed only by their own services (publish, cancel, the link, anonymisation), never by a
+# save of the session's content.
+SESSION_WORKFLOW_FIELDS = frozenset(
+    {"status", "cancellation_note", "participation_link", "link_version", "anonymised_at"}
+)
+
+
 @transaction.atomic
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
-    """Save the session's content. A new start time re-arms the reminders."""
+    """Save the session's content. A new start time re-arms the reminders; a new capacity
+    gives the seats it frees to the people waiting (under the session's lock)."""
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
-    previous_start = Session.objects.values_list("starts_at", flat=True).get(pk=session.pk)
+    before = session_lock(session)
     for name, value in fields.items():
         setattr(session, name, value)
-    session.save()
-    if session.starts_at != previous_start:
+    for name in SESSION_WORKFLOW_FIELDS:
+        setattr(session, name, getattr(before, name))
+    session.save(
+        update_fields=[
+            f.name
+            for f in Session._meta.concrete_fields
+            if not f.primary_key and f.name not in SESSION_WORKFLOW_FIELDS
+        ]
+    )
+    if session.starts_at != before.starts_at:
         session.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
+    if (
+        session.capacity != before.capacity
+        and session.status == Session.Status.PUBLISHED
+        and not session.has_ended()
+    ):
+        waiting_list_promote(session=session)
     if organisers:
         session.organisers.set(organisers)
     audit_record(obj=session, actor=actor, action="edit")
