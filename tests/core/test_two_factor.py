@@ -18,7 +18,7 @@ from ensie_portal.core import demo as core_demo
 from networks.models import Application
 from practices import demo as practices_demo
 from practices.models import Practice
-from sessions_app.models import Registration
+from sessions_app.models import Registration, Session
 from tests.factories import (
     TEST_PASSWORD,
     TOTP_SECRET,
@@ -153,6 +153,21 @@ def test_a_session_that_did_not_use_the_authenticator_is_asked_for_a_code_and_co
     assert response.status_code == 302
     assert response["Location"] == url
     assert client.get(url).status_code == 200
+
+
+def test_an_action_sent_without_the_second_factor_is_not_done(client):
+    organiser = make_organiser(totp=False)
+    draft = SessionFactory(organisers=[organiser], status=Session.Status.DRAFT)
+    sign_in(client, organiser)
+    TOTP.activate(organiser, TOTP_SECRET)
+    page = reverse("sessions_app:manage_detail", args=[draft.pk])
+    response = client.post(
+        reverse("sessions_app:manage_publish", args=[draft.pk]),
+        HTTP_REFERER=f"http://testserver{page}",
+    )
+    assert response["Location"] == reverse("mfa_reauthenticate") + "?" + urlencode({"next": page})
+    draft.refresh_from_db()
+    assert draft.status == Session.Status.DRAFT
 
 
 def test_the_code_asked_at_sign_in_opens_the_privileged_pages(client):
