@@ -257,8 +257,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ENSIE portal"
 MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
-# Groups whose members must use two-factor authentication on privileged pages.
-TWO_FACTOR_REQUIRED_GROUPS = ["Board"]
+# Privileged roles: staff and the members of these groups open privileged pages (the admin,
+# the Board's and staff's pages, fees, the chair's screen, moderation, the organisers' pages)
+# only in a session that passed the second factor (accounts/middleware.py).
+TWO_FACTOR_REQUIRED_GROUPS = ["Board", "Organisers", "Editors"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
@@ -10,6 +11,9 @@ from ensie_portal.core import views as core_views
 
 admin.site.site_header = _("ENSIE portal administration")
 admin.site.site_title = _("ENSIE portal")
+# Staff sign in to the admin through allauth, like everyone else: its rate limits and the
+# two-factor step apply (the admin's own password form is never shown).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

@@ -2,6 +2,8 @@ from itertools import pairwise
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ from .models import (
     Representative,
 )
 from .selectors import fee_matrix
-from .services import membership_fee_mark_paid
+from .services import membership_fee_mark_paid, network_status_change
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -47,9 +49,20 @@ class RepresentativeInline(admin.TabularInline):
 
 
 class MembershipFeeInline(admin.TabularInline):
+    """A payment is recorded on the fee list or by the fees' admin action (audited)."""
+
     model = MembershipFee
     extra = 0
     fields = ["year", "amount_due", "paid_on", "note"]
+    readonly_fields = ["paid_on"]
+
+
+class NetworkStatusForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason (kept in the audit trail)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 @admin.register(Network)
@@ -60,6 +73,64 @@ class NetworkAdmin(admin.ModelAdmin):
     search_fields = ["legal_name", "acronym", "city"]
     prepopulated_fields = {"slug": ["legal_name"]}
     inlines = [RepresentativeInline, MembershipFeeInline]
+    # The assembly's vote makes a network a member; staff suspend, reinstate or end a
+    # membership with the actions below (audited), never by editing the status.
+    readonly_fields = ["status", "member_since"]
+    actions = ["suspend", "reinstate", "end_membership"]
+
+    @admin.action(description=_("Suspend the selected member networks"))
+    def suspend(self, request, queryset):
+        return self._change_status(
+            request, queryset, Network.Status.SUSPENDED, _("Suspend these member networks?")
+        )
+
+    @admin.action(description=_("Reinstate the selected suspended networks"))
+    def reinstate(self, request, queryset):
+        return self._change_status(
+            request, queryset, Network.Status.MEMBER, _("Reinstate these suspended networks?")
+        )
+
+    @admin.action(description=_("End the membership of the selected networks"))
+    def end_membership(self, request, queryset):
+        return self._change_status(
+            request, queryset, Network.Status.FORMER, _("End the membership of these networks?")
+        )
+
+    def _change_status(self, request, queryset, to, question):
+        """A confirmation page (with an optional reason), then one audited change each."""
+        form = NetworkStatusForm(request.POST if request.POST.get("confirm") else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for network in queryset:
+                try:
+                    network_status_change(
+                        network=network,
+                        to=to,
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
+                    done += 1
+                except DomainError as error:
+                    self.message_user(request, f"{network}: {error.message}", messages.WARNING)
+            self.message_user(
+                request,
+                _("%(n)s network(s) now %(status)s.")
+                % {"n": done, "status": Network.Status(to).label},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/networks/network/status_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": question,
+                "opts": self.model._meta,
+                "networks": queryset,
+                "form": form,
+                "action": request.POST.get("action", ""),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(GeneralAssembly)

@@ -26,6 +26,7 @@ from .models import (
     Network,
     Representative,
     Vote,
+    may_chair,
 )
 from .selectors import networks_for_user
 
@@ -106,9 +107,15 @@ def assembly_for_user(*, user, pk: int) -> GeneralAssembly:
     return get_object_or_404(assemblies_for_user(user=user).prefetch_related(_items()), pk=pk)
 
 
+def is_chair_of(*, user, assembly: GeneralAssembly) -> bool:
+    """Whether ``user`` chairs ``assembly`` and may still do so (a Board member or staff)."""
+    return assembly.chair_id is not None and assembly.chair_id == user.pk and may_chair(user)
+
+
 def assembly_for_chair(*, user, pk: int) -> GeneralAssembly:
-    """The assembly ``pk`` if ``user`` chairs it; anyone else (staff included) gets a 404."""
-    if not user.is_authenticated:
+    """The assembly ``pk`` if ``user`` chairs it and is still a Board member or staff; anyone
+    else (staff included) gets a 404."""
+    if not user.is_authenticated or not may_chair(user):
         raise Http404
     return get_object_or_404(
         GeneralAssembly.objects.select_related("chair").prefetch_related(_items()),

@@ -44,7 +44,7 @@ from .assembly_selectors import (
     representatives_of_members,
     session_open_problem,
 )
-from .models import Application, GeneralAssembly, Network, Representative
+from .models import Application, GeneralAssembly, Network, Representative, may_chair
 from .selectors import brussels_date
 from .services import application_agenda_return, application_decide
 
@@ -60,9 +60,15 @@ def is_staff(actor, obj) -> bool:
 
 
 def is_chair(actor, obj) -> bool:
-    """The chair of the assembly (``obj`` is the assembly or one of its agenda items)."""
+    """The chair of the assembly (``obj`` is the assembly or one of its agenda items), while
+    still a Board member or staff."""
     assembly = obj.assembly if isinstance(obj, AgendaItem) else obj
-    return actor is not None and actor.is_authenticated and assembly.chair_id == actor.pk
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and assembly.chair_id == actor.pk
+        and may_chair(actor)
+    )
 
 
 def _represents(actor, network: Network) -> bool:
@@ -79,6 +85,8 @@ def _represents(actor, network: Network) -> bool:
 def _has_chair(assembly: GeneralAssembly) -> str | None:
     if assembly.chair_id is None:
         return _("Name the chair of the assembly before convening it.")
+    if not may_chair(assembly.chair):
+        return _("The chair must be a Board member or staff: name another chair first.")
     return None
 
 

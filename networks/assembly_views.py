@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from ensie_portal.accounts.permissions import StaffRequiredMixin
+from ensie_portal.accounts.permissions import StaffRequiredMixin, privileged
 from ensie_portal.core.actions import act
 from ensie_portal.core.spreadsheet import csv_cell
 
@@ -31,7 +31,7 @@ from .assembly_forms import (
     SessionOverrideForm,
     VoteForm,
 )
-from .models import AgendaItem, GeneralAssembly
+from .models import AgendaItem, GeneralAssembly, may_chair
 from .selectors import brussels_date
 
 PAGE_SIZE = 25
@@ -48,7 +48,11 @@ CHAIR_REFRESH_SECONDS = 10
 def assembly_list(request):
     assemblies = selectors.assemblies_for_user(user=request.user).order_by("-date")
     page = Paginator(assemblies, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "networks/assembly/list.html", {"page_obj": page})
+    return render(
+        request,
+        "networks/assembly/list.html",
+        {"page_obj": page, "may_chair": may_chair(request.user)},
+    )
 
 
 @login_required
@@ -62,7 +66,7 @@ def assembly_detail(request, pk):
             "assembly": assembly,
             "items": list(assembly.agenda_items.all()),
             "voters": selectors.voter_networks(user=request.user, assembly=assembly),
-            "is_chair": assembly.chair_id == request.user.pk,
+            "is_chair": selectors.is_chair_of(user=request.user, assembly=assembly),
             "vote_form": VoteForm(),
         },
     )
@@ -108,14 +112,14 @@ def assembly_vote(request, pk, item_pk, network_pk):
 
 
 def _chair_required(view):
-    """Signed in and chair of the assembly ``pk`` (anyone else, staff included: 404)."""
+    """Signed in and chair of the assembly ``pk``, still a Board member or staff (anyone else,
+    staff included: 404); privileged: the second factor is required."""
 
     def wrapped(request, pk, **kwargs):
         assembly = selectors.assembly_for_chair(user=request.user, pk=pk)
         return view(request, assembly, **kwargs)
 
-    wrapped.requires_two_factor = True
-    return login_required(wrapped)
+    return privileged(login_required(wrapped))
 
 
 def _agenda_change_if_sendable(assembly):
@@ -288,11 +292,13 @@ def chair_agenda_update(request, assembly):
 # --- The record (CSV) -----------------------------------------------------------------------
 
 
+@privileged
 @login_required
 @require_GET
 def assembly_record_csv(request, pk):
+    """The record of the assembly, for staff and the chair (a Board member or staff)."""
     assembly = selectors.assembly_for_user(user=request.user, pk=pk)
-    if not (request.user.is_staff or assembly.chair_id == request.user.pk):
+    if not (request.user.is_staff or selectors.is_chair_of(user=request.user, assembly=assembly)):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -3,12 +3,14 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ensie_portal.accounts.permissions import is_board
 from ensie_portal.core.storage import private_storage
 
 
@@ -207,6 +209,12 @@ def europe_countries() -> frozenset[str]:
 # --- General Assembly -----------------------------------------------------------------------
 
 
+def may_chair(user) -> bool:
+    """The chair of a General Assembly is a Board member or staff (who run it with two-factor
+    authentication); a chair who leaves both roles can no longer run it."""
+    return user is not None and is_board(user)
+
+
 class GeneralAssemblyQuerySet(models.QuerySet):
     def upcoming(self, *, today):
         return self.filter(date__gte=today).exclude(status=GeneralAssembly.Status.CLOSED)
@@ -274,6 +282,19 @@ class GeneralAssembly(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def clean(self):
+        super().clean()
+        if self.chair_id is not None and not may_chair(self.chair):
+            raise ValidationError(
+                {
+                    "chair": _(
+                        "The chair must be a Board member or staff: %(name)s is neither. "
+                        "Choose another person, or add them to the Board group first."
+                    )
+                    % {"name": self.chair}
+                }
+            )
 
     @property
     def submission_deadline(self) -> datetime.date:

@@ -170,6 +170,16 @@ TRANSITIONS = {
 
 BOARD_DECISIONS = (S.ELIGIBLE, S.NOT_ELIGIBLE, S.CHANGES_REQUESTED)
 
+# The network's own status after its admission (the assembly's vote makes it a member:
+# application_decide). Staff change it from the admin's actions, never by editing the field.
+N = Network.Status
+NETWORK_TRANSITIONS = {
+    (N.MEMBER, N.SUSPENDED): Rule(who=is_staff, action="membership_suspend"),
+    (N.SUSPENDED, N.MEMBER): Rule(who=is_staff, action="membership_reinstate"),
+    (N.MEMBER, N.FORMER): Rule(who=is_staff, action="membership_end"),
+    (N.SUSPENDED, N.FORMER): Rule(who=is_staff, action="membership_end"),
+}
+
 
 def board_decisions_open(*, application: Application, actor) -> list[str]:
     """The decisions the Board member ``actor`` may record now: only in the states where the
@@ -852,6 +862,16 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         transitions=TRANSITIONS,
         comment=reason,
         on_done=[_notify],
+    )
+
+
+# --- The member network's status ------------------------------------------------------------
+
+
+def network_status_change(*, network: Network, to: str, actor: User, comment: str = "") -> Network:
+    """Suspend a member network, reinstate it, or end its membership (staff; audited)."""
+    return transition(
+        obj=network, to=to, actor=actor, transitions=NETWORK_TRANSITIONS, comment=comment
     )
 
 

@@ -18,7 +18,11 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
-from ensie_portal.accounts.permissions import BoardRequiredMixin, StaffRequiredMixin
+from ensie_portal.accounts.permissions import (
+    BoardRequiredMixin,
+    StaffRequiredMixin,
+    privileged,
+)
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import form_over_limit
@@ -342,6 +346,7 @@ def application_withdraw(request, pk):
 FILE_FIELDS = {kind: name for name, kind in FILE_KINDS.items()}
 
 
+@privileged
 @require_GET
 def application_file(request, pk, kind):
     """Stream a private file to the applicant's representatives, the Board and staff only."""
@@ -352,9 +357,6 @@ def application_file(request, pk, kind):
     if not field:
         raise Http404
     return stream_file(field, filename=f"{application.network.slug}-{kind}.pdf")
-
-
-application_file.requires_two_factor = True
 
 
 # --- The Board and the secretariat ----------------------------------------------------------

@@ -494,6 +494,7 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         organisation="ENSIE",
         language="fr",
         groups=(EDITORS,),
+        totp=True,
     )
     stdout.write(f"Best practices: {len(rows)} published practices.")
-    return [("best-practices editor", "editor@demo.ensie.eu", DEMO_PASSWORD)]
+    return [("best-practices editor (two-factor)", "editor@demo.ensie.eu", DEMO_PASSWORD)]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ensie_portal.accounts.permissions import privileged
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.spreadsheet import csv_cell
@@ -26,24 +27,26 @@ from .models import Practice
 from .permissions import can_contribute, is_editor
 
 
-def _requires(test):
-    """Login required, then ``test(user)`` or 403: declared on the view."""
+def _requires(test, *, is_privileged: bool = False):
+    """Login required, then ``test(user)`` or 403: declared on the view. A privileged view
+    also requires a second-factor session."""
 
     def decorator(view):
-        @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not test(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        wrapped = login_required(wrapped)
+        return privileged(wrapped) if is_privileged else wrapped
 
     return decorator
 
 
 contributor_required = _requires(can_contribute)
-editor_required = _requires(is_editor)
+# Moderation: publishing practices and returning them (the editors' pages) is privileged.
+editor_required = _requires(is_editor, is_privileged=True)
 
 
 @require_GET

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
-from . import services
 from .models import InboundRequest, Registration, Session, Speaker
+from .services import session_update
 
 
 class SpeakerInline(admin.TabularInline):
@@ -23,16 +26,38 @@ class SessionAdmin(admin.ModelAdmin):
     # emails it to the registrants.
     exclude = ["participation_link"]
     formfield_overrides = URLS_ASSUME_HTTPS
-    readonly_fields = ["link_version", "calendar_sequence", "anonymised_at"]
+    # Publishing, cancelling (emails) and the capacity (the waiting list moves up) change on
+    # the organisers' page, through the services.
+    readonly_fields = [
+        "status",
+        "cancellation_note",
+        "capacity",
+        "link_version",
+        "calendar_sequence",
+        "anonymised_at",
+        "organisers_page",
+    ]
+
+    @admin.display(description=_("Workflow"))
+    def organisers_page(self, obj):
+        if not obj.pk:
+            return _("Publish the session, set its capacity and link on its organisers' page.")
+        url = reverse("sessions_app:manage_detail", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("Publish, cancel, capacity and participation link: the organisers' page"),
+        )
 
     def save_model(self, request, obj, form, change):
-        """A change goes through the organisers' service: a new time raises the calendar
-        sequence and emails the registrants, as on the organisers' page."""
+        """A change goes through the organisers' service: audited, and a new time raises the
+        calendar sequence, re-arms the reminders and emails the registrants, as on the
+        organisers' page."""
         if not change:
             super().save_model(request, obj, form, change)
             return
         concrete = {field.name for field in Session._meta.concrete_fields}
-        services.session_update(
+        session_update(
             session=obj,
             actor=request.user,
             **{name: form.cleaned_data[name] for name in form.changed_data if name in concrete},
@@ -41,26 +66,42 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    """Read-only but for the person's details: registrations are made, confirmed, cancelled
+    and marked attended through the services (capacity, waiting list, emails, audit)."""
+
     list_display = ["name", "email", "session", "status", "source", "attended", "created_at"]
     list_filter = ["status", "source", "session"]
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["session"]
-    # State changes go through the services (capacity, waiting list, emails).
-    readonly_fields = ["status", "confirmed_at", "cancelled_at", "vouched_by", "vouched_at"]
+    readonly_fields = [
+        "session",
+        "status",
+        "source",
+        "confirmed_at",
+        "cancelled_at",
+        "vouched_by",
+        "vouched_at",
+        "consent_at",
+        "reminded_24h_at",
+        "reminded_1h_at",
+        "attended",
+        "anonymised_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # organisers add attendees on the session's registrants page
 
 
 @admin.register(InboundRequest)
 class InboundRequestAdmin(admin.ModelAdmin):
+    """Read-only: a received message, decided in the organisers' queue (registration, answers
+    by email, audit)."""
+
     list_display = ["received_at", "sender", "subject", "session", "status", "kind"]
     list_filter = ["status", "kind"]
     search_fields = ["sender", "subject", "message_id"]
     list_select_related = ["session"]
-    # Decisions go through the organisers' queue (registration, answers by email).
-    readonly_fields = [
-        "message_id",
-        "status",
-        "registration",
-        "decided_by",
-        "decided_at",
-        "answered_at",
-    ]
+    readonly_fields = [f.name for f in InboundRequest._meta.concrete_fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False

@@ -531,6 +531,20 @@ def session_create(*, actor, organisers=(), **fields) -> Session:
     return session
 
 
+# Changed only by their own services (publish, cancel, the link, anonymisation) or by the
+# change of time below, never by a save of the session's content.
+SESSION_WORKFLOW_FIELDS = frozenset(
+    {
+        "status",
+        "cancellation_note",
+        "participation_link",
+        "link_version",
+        "calendar_sequence",
+        "anonymised_at",
+    }
+)
+
+
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
     """Save the session's content (``fields``, already set on ``session`` or given here).
 
@@ -539,7 +553,8 @@ def session_update(*, session: Session, actor, organisers=None, **fields) -> Ses
     is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
     the session's sequence; the rows commit with the change and go out after it). Saving the
     same time again changes and sends nothing; the session row is locked, so two saves of one
-    new time at once make one change.
+    new time at once make one change. A new capacity gives the seats it frees to the people
+    waiting.
     """
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
@@ -547,15 +562,26 @@ def session_update(*, session: Session, actor, organisers=None, **fields) -> Ses
         stored = session_lock(session)
         for name, value in fields.items():
             setattr(session, name, value)
+        for name in SESSION_WORKFLOW_FIELDS:
+            setattr(session, name, getattr(stored, name))
         rescheduled = (session.starts_at, session.ends_at) != (stored.starts_at, stored.ends_at)
         session.calendar_sequence = stored.calendar_sequence + (1 if rescheduled else 0)
-        # Fields the organisers' form does not carry keep their stored value (the link may
-        # have changed since the form was opened).
-        for name in ("participation_link", "link_version", "anonymised_at"):
-            setattr(session, name, getattr(stored, name))
-        session.save()
+        session.save(
+            update_fields=[
+                f.name
+                for f in Session._meta.concrete_fields
+                if not f.primary_key
+                and (f.name not in SESSION_WORKFLOW_FIELDS or f.name == "calendar_sequence")
+            ]
+        )
         if session.starts_at != stored.starts_at:
             session.registrations.update(reminded_24h_at=None, reminded_1h_at=None)
+        if (
+            session.capacity != stored.capacity
+            and session.status == Session.Status.PUBLISHED
+            and not session.has_ended()
+        ):
+            waiting_list_promote(session=session)
         if organisers:
             session.organisers.set(organisers)
         audit_record(obj=session, actor=actor, action="edit")

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.test.client import ClientMixin
 from django.utils import translation
 
 from ensie_portal.celery import app as celery_app
@@ -62,6 +63,23 @@ def _private_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login`` (and ``client_for``) stand for a completed sign-in: for a user
+    with an authenticator the session also records the second factor, as allauth's sign-in
+    does, so privileged pages open. Tests of sessions that did not pass it sign in through the
+    allauth form (tests/core/test_two_factor.py)."""
+    from tests.two_factor import record_second_factor
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        record_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
@@ -69,7 +87,8 @@ def user(db):
 
 @pytest.fixture
 def client_for(client):
-    """Log a user in on the test client and return the client."""
+    """Log a user in on the test client and return the client (with the second factor passed
+    when the user has an authenticator: see ``_force_login_passes_the_second_factor``)."""
 
     def _login(user):
         client.force_login(user)

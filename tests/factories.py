@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from ensie_portal.accounts.models import Roles, User
@@ -35,20 +36,27 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def totp(self, create, extracted, **kwargs):
-        if create and extracted:
+        """An authenticator (the TOTP_SECRET); by default for members of a group whose role
+        opens privileged pages (Board, Organisers, Editors), who cannot work without one."""
+        if not create:
+            return
+        if extracted is None:
+            extracted = self.groups.filter(name__in=settings.TWO_FACTOR_REQUIRED_GROUPS).exists()
+        if extracted:
             TOTP.activate(self, TOTP_SECRET)
 
 
 def make_staff(**kwargs) -> User:
-    return UserFactory(is_staff=True, totp=True, **kwargs)
+    kwargs.setdefault("totp", True)
+    return UserFactory(is_staff=True, **kwargs)
 
 
 def make_board_member(**kwargs) -> User:
-    kwargs.setdefault("totp", True)
     return UserFactory(groups=(Roles.BOARD,), **kwargs)
 
 
 def make_organiser(**kwargs) -> User:
+    """Organisers open privileged pages: they have an authenticator, like staff and the Board."""
     return UserFactory(groups=(Roles.ORGANISERS,), **kwargs)
 
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Roles, User
 
 
 @admin.register(User)
@@ -37,3 +38,14 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The chair of a General Assembly is chosen among Board members and staff only."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (
+            request.GET.get("model_name") == "generalassembly"
+            and request.GET.get("field_name") == "chair"
+        ):
+            eligible = User.objects.filter(Q(is_staff=True) | Q(groups__name=Roles.BOARD))
+            queryset = queryset.filter(pk__in=eligible.values("pk"))
+        return queryset, may_have_duplicates

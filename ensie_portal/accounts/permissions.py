@@ -2,6 +2,8 @@
 
 Views declare who may enter; object lookups additionally scope their queryset to the user,
 so that another user's object is a 404 rather than a 403 that leaks its existence.
+Privileged views (:func:`privileged`, :class:`PrivilegedMixin`) open only in a session that
+passed the second factor (``RequireTwoFactorMiddleware``).
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -18,8 +20,14 @@ def is_organiser(user) -> bool:
     return user.is_authenticated and (user.is_staff or user_in_group(user, Roles.ORGANISERS))
 
 
+def privileged(view):
+    """Mark a function view as privileged: a second-factor session is required to open it."""
+    view.requires_two_factor = True
+    return view
+
+
 class PrivilegedMixin(LoginRequiredMixin):
-    """A page for staff or the Board: two-factor authentication is required to see it."""
+    """A privileged page: it opens only in a session that passed the second factor."""
 
     requires_two_factor = True
 
@@ -34,6 +42,6 @@ class BoardRequiredMixin(PrivilegedMixin, UserPassesTestMixin):
         return is_board(self.request.user)
 
 
-class OrganiserRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+class OrganiserRequiredMixin(PrivilegedMixin, UserPassesTestMixin):
     def test_func(self):
         return is_organiser(self.request.user)

@@ -1,3 +1,4 @@
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 
@@ -14,7 +15,9 @@ def user_in_group(user, group_name: str) -> bool:
 
 
 def user_requires_two_factor(user) -> bool:
-    """Staff and members of the groups named in TWO_FACTOR_REQUIRED_GROUPS must use TOTP."""
+    """Whether ``user`` holds a privileged role: staff, or a member of one of the groups named
+    in TWO_FACTOR_REQUIRED_GROUPS (the Board, organisers, editors). They open privileged pages
+    only in a session that passed the second factor."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
@@ -24,3 +27,12 @@ def user_requires_two_factor(user) -> bool:
 
 def user_has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def session_passed_second_factor(request) -> bool:
+    """Whether this session's user proved the second factor in it: allauth records each way a
+    session authenticated (sign-in code, re-authentication; the portal adds activating TOTP)."""
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )

@@ -13,7 +13,8 @@ from ensie_portal.accounts.models import Roles, User
 from ensie_portal.core.models import SitePage
 
 DEMO_PASSWORD = "ensie-demo-2026"
-# A fixed secret so that the demo staff and Board accounts have an authenticator; with
+# A fixed secret so that the demo accounts that open privileged pages (staff, Board,
+# organiser, editor) have an authenticator; with
 # ``make run`` the demo bypass code (MFA_TOTP_INSECURE_BYPASS_CODE) is accepted as well.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -208,11 +209,12 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         display_name="Olga Organiser",
         organisation="ENSIE",
         groups=(Roles.ORGANISERS,),
+        totp=True,
     )
     demo_user("public@demo.ensie.eu", display_name="Paul Public")
     return [
         ("staff (admin, two-factor)", "staff@demo.ensie.eu", DEMO_PASSWORD),
         ("Board member (two-factor)", "board@demo.ensie.eu", DEMO_PASSWORD),
-        ("session organiser", "organiser@demo.ensie.eu", DEMO_PASSWORD),
+        ("session organiser (two-factor)", "organiser@demo.ensie.eu", DEMO_PASSWORD),
         ("registered public user", "public@demo.ensie.eu", DEMO_PASSWORD),
     ]

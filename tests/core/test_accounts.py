@@ -90,7 +90,7 @@ def test_email_is_the_login_and_there_is_no_username():
 def test_board_member_without_totp_is_sent_to_set_it_up(client):
     board_member = make_board_member(totp=False)
     client.force_login(board_member)
-    response = client.get(reverse("admin:index"))
+    response = client.get(reverse("networks:board_queue"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
 

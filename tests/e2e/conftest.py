@@ -11,6 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from tests.two_factor import totp_code
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,9 +123,33 @@ def assert_accessible(session: PageSession):
     assert results.violations_count == 0, results.generate_report()
 
 
+# The authenticator codes typed in this test, per account: allauth accepts each code once.
+_CODES_USED: dict[str, set[str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _authenticator_codes(settings):
+    """A code stays valid one period either side (so one typed as the period turns is not
+    refused), and each test starts with none used."""
+    settings.MFA_TOTP_TOLERANCE = 1
+    _CODES_USED.clear()
+
+
 def login(session: PageSession, email: str, password: str):
+    """Sign in through the allauth form; for an account with an authenticator (the factories'
+    secret), type the code it shows when asked."""
     page = session.page
     session.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:
+        used = _CODES_USED.setdefault(email, set())
+        code = next(
+            code for code in (totp_code(periods_from_now=n) for n in (0, -1, 1)) if code not in used
+        )
+        used.add(code)
+        page.fill("input[name=code]", code)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()

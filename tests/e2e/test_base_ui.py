@@ -62,7 +62,7 @@ def test_board_member_is_walked_through_two_factor_setup(open_page, demo_data):
     session = open_page()
     login(session, member.email, TEST_PASSWORD)
     session.page.wait_for_url("**/account/")
-    session.goto("/admin/")
+    session.goto("/board/applications/")
     # allauth first asks for the password again (a recent authentication protects the setup).
     session.page.wait_for_url("**/accounts/reauthenticate/**")
     assert "two-factor" in session.page.locator(".messages").inner_text().lower()
@@ -72,3 +72,40 @@ def test_board_member_is_walked_through_two_factor_setup(open_page, demo_data):
     session.page.wait_for_url("**/accounts/2fa/totp/activate/")
     assert session.page.locator("img.qr-code").count() == 1
     assert_accessible(session)
+
+
+def test_the_second_factor_pages_are_accessible_and_bring_back_to_the_page(open_page, demo_data):
+    """The code asked at sign-in, and the code asked again on a privileged page by a session
+    that signed in before its authenticator existed (issue 12)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import TOTP_SECRET, make_organiser
+    from tests.two_factor import totp_code
+
+    organiser = make_organiser(totp=False)
+    session = open_page(javascript=False)
+    login(session, organiser.email, TEST_PASSWORD)
+    session.page.wait_for_url("**/account/")
+    TOTP.activate(organiser, TOTP_SECRET)  # set up meanwhile in another browser
+    session.goto("/sessions/manage/requests/")
+    session.page.wait_for_url("**/accounts/2fa/reauthenticate/?next=*")
+    assert "authenticator" in session.page.locator(".messages").inner_text()
+    assert session.page.locator("h1").count() == 1
+    assert_accessible(session)
+    session.page.fill("input[name=code]", totp_code())
+    session.page.click("main button[type=submit]")
+    session.page.wait_for_url("**/sessions/manage/requests/")
+    assert session.page.locator("h1").count() == 1
+
+    staff = open_page(javascript=False)
+    staff.goto("/admin/")
+    staff.page.wait_for_url("**/accounts/login/?next=*")
+    staff.page.fill("input[name=login]", "staff@demo.ensie.eu")
+    staff.page.fill("input[name=password]", "ensie-demo-2026")
+    staff.page.click("main button[type=submit]")
+    staff.page.wait_for_url("**/accounts/2fa/authenticate/")
+    assert staff.page.locator("h1").count() == 1
+    assert_accessible(staff)
+    staff.page.fill("input[name=code]", totp_code())
+    staff.page.click("main button[type=submit]")
+    staff.page.wait_for_url("**/admin/")

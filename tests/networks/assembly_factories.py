@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from ensie_portal.accounts.models import Roles
 from networks.models import (
     AgendaItem,
     Application,
@@ -25,7 +26,8 @@ from tests.networks.factories import (
 class AssemblyInSessionFactory(GeneralAssemblyFactory):
     date = factory.LazyFunction(timezone.localdate)
     status = GeneralAssembly.Status.IN_SESSION
-    chair = factory.SubFactory(UserFactory)
+    # The chair is a Board member (or staff), with an authenticator.
+    chair = factory.SubFactory(UserFactory, groups=(Roles.BOARD,), totp=True)
 
 
 class MotionFactory(factory.django.DjangoModelFactory):

@@ -15,7 +15,7 @@ from networks import assembly_services
 from networks.assembly_selectors import agenda_as_it_stands, agenda_change, agenda_snapshot
 from networks.models import AgendaItem, Application, Convocation, GeneralAssembly
 from networks.services import application_agenda_place, application_agenda_remove
-from tests.factories import UserFactory, make_staff
+from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.assembly_factories import member
 from tests.networks.factories import ApplicationFactory, GeneralAssemblyFactory, fill_request
 
@@ -32,7 +32,7 @@ def staff():
 def convened(staff):
     """A convened assembly with an English and a French representative of member networks."""
     assembly = GeneralAssemblyFactory(
-        date=timezone.localdate() + datetime.timedelta(days=60), chair=UserFactory()
+        date=timezone.localdate() + datetime.timedelta(days=60), chair=make_board_member()
     )
     member(assembly, country="BE", present=False, representative=UserFactory(email="en@ex.org"))
     member(
@@ -66,7 +66,7 @@ def updates():
 
 def test_the_convocation_remembers_the_agenda_it_sent(staff):
     assembly = GeneralAssemblyFactory(
-        date=timezone.localdate() + datetime.timedelta(days=60), chair=UserFactory()
+        date=timezone.localdate() + datetime.timedelta(days=60), chair=make_board_member()
     )
     assembly_services.agenda_motion_add(assembly=assembly, actor=staff, title="Budget 2027")
     assembly_services.assembly_convene(assembly=assembly, actor=staff)
@@ -126,7 +126,7 @@ def test_an_unchanged_agenda_is_not_sent_again(staff, convened):
 
 def test_an_application_taken_off_the_agenda_is_named_as_removed(staff):
     assembly = GeneralAssemblyFactory(
-        date=timezone.localdate() + datetime.timedelta(days=60), chair=UserFactory()
+        date=timezone.localdate() + datetime.timedelta(days=60), chair=make_board_member()
     )
     member(assembly, present=False, representative=UserFactory(email="en@ex.org"))
     application = place(assembly, staff, name="Réseau Retiré")
@@ -171,7 +171,7 @@ def test_a_representative_may_not_send_the_updated_agenda(staff, convened):
 
 @pytest.mark.parametrize("status", [A.PLANNED, A.CLOSED])
 def test_no_updated_agenda_before_the_convocation_or_after_the_close(staff, status):
-    assembly = GeneralAssemblyFactory(chair=UserFactory(), status=status)
+    assembly = GeneralAssemblyFactory(chair=make_board_member(), status=status)
     with pytest.raises(DomainError, match="after the convocation and before the assembly closes"):
         assembly_services.assembly_agenda_update_send(assembly=assembly, actor=staff)
 
@@ -248,7 +248,7 @@ def test_a_convocation_from_before_agendas_were_recorded_offers_no_update_for_th
 
     backfill = importlib.import_module("networks.migrations.0006_convocation_agenda_backfill")
     assembly = GeneralAssemblyFactory(
-        date=timezone.localdate() + datetime.timedelta(days=60), chair=UserFactory()
+        date=timezone.localdate() + datetime.timedelta(days=60), chair=make_board_member()
     )
     place(assembly, staff, name="Réseau Ancien")
     assembly_services.agenda_motion_add(assembly=assembly, actor=staff, title="Budget 2027")

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from networks.assembly_services import assembly_vote_cast, assembly_vote_close
 from networks.models import AgendaItem, Application, Attendance, GeneralAssembly, Vote
-from tests.factories import UserFactory, make_staff
+from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.assembly_factories import (
     AssemblyInSessionFactory,
     MotionFactory,
@@ -272,7 +272,7 @@ def test_the_record_lists_attendance_every_vote_with_who_cast_it_and_the_outcome
 
 
 def test_a_french_user_gets_the_record_in_french(client):
-    assembly = AssemblyInSessionFactory(chair=UserFactory(preferred_language="fr"))
+    assembly = AssemblyInSessionFactory(chair=make_board_member(preferred_language="fr"))
     motion = MotionFactory(assembly=assembly, title="=Budget 2027")
     network, user = member(assembly, country="FR")
     Attendance.objects.filter(network=network).update(self_checked_in=True)
@@ -321,7 +321,7 @@ def test_staff_download_the_record_but_representatives_do_not(client, motion):
 def test_a_late_convocation_needs_the_box_ticked_on_the_confirmation_page(client):
     staff = make_staff()
     assembly = GeneralAssemblyFactory(
-        date=timezone.localdate() + datetime.timedelta(days=10), chair=UserFactory()
+        date=timezone.localdate() + datetime.timedelta(days=10), chair=make_board_member()
     )
     MotionFactory(assembly=assembly, vote_state=V.NOT_OPEN)
     client.force_login(staff)
@@ -340,7 +340,7 @@ def test_a_late_convocation_needs_the_box_ticked_on_the_confirmation_page(client
 
 @time_machine.travel(datetime.datetime(2027, 1, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_timely_convocation_has_no_checkbox(client):
-    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=UserFactory())
+    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=make_board_member())
     MotionFactory(assembly=assembly, vote_state=V.NOT_OPEN)
     client.force_login(make_staff())
     url = reverse("networks:staff_assembly_convene", args=[assembly.pk])

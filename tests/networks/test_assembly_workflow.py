@@ -19,7 +19,7 @@ from networks.models import (
     MembershipFee,
     Network,
 )
-from tests.factories import UserFactory, make_staff
+from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.assembly_factories import (
     AssemblyInSessionFactory,
     MotionFactory,
@@ -40,7 +40,7 @@ def staff():
 
 
 def planned(date, **kwargs):
-    return GeneralAssemblyFactory(date=date, chair=UserFactory(), **kwargs)
+    return GeneralAssemblyFactory(date=date, chair=make_board_member(), **kwargs)
 
 
 def with_motion(assembly):

@@ -31,6 +31,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<{role_width}}  {email:<34} {password}")
         if settings.MFA_TOTP_INSECURE_BYPASS_CODE:
             self.stdout.write(
-                f"  Two-factor code for the demo staff and Board accounts: "
+                f"  Two-factor code for the demo staff, Board, organiser and editor accounts: "
                 f"{settings.MFA_TOTP_INSECURE_BYPASS_CODE} (demo only)"
             )

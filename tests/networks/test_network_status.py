@@ -1,0 +1,88 @@
+"""A member network's status changes through audited staff actions in the admin (issue 12,
+item 3), never by editing the field: suspend, reinstate, end the membership."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from ensie_portal.core.errors import DomainError
+from ensie_portal.core.workflow import audit_trail
+from networks.models import Network
+from networks.services import network_status_change
+from tests.factories import make_board_member, make_staff
+from tests.networks.factories import MemberNetworkFactory, MembershipFeeFactory, NetworkFactory
+
+pytestmark = pytest.mark.django_db
+N = Network.Status
+CHANGELIST = reverse("admin:networks_network_changelist")
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(make_staff(is_superuser=True))
+    return client
+
+
+def act(client, action, networks, **extra):
+    return client.post(
+        CHANGELIST,
+        {"action": action, ACTION_CHECKBOX_NAME: [n.pk for n in networks], **extra},
+    )
+
+
+def test_suspending_asks_first_then_is_audited_with_the_reason(staff_client):
+    network = MemberNetworkFactory(legal_name="Réseau Exemple")
+    page = act(staff_client, "suspend", [network])
+    assert page.status_code == 200
+    assert "Suspend these member networks?" in page.content.decode()
+    assert "Réseau Exemple" in page.content.decode()
+    network.refresh_from_db()
+    assert network.status == N.MEMBER
+
+    act(staff_client, "suspend", [network], confirm="yes", comment="Fees unpaid for 3 years")
+    network.refresh_from_db()
+    assert network.status == N.SUSPENDED
+    [entry] = audit_trail(network)
+    assert (entry.from_state, entry.to_state, entry.comment) == (
+        N.MEMBER,
+        N.SUSPENDED,
+        "Fees unpaid for 3 years",
+    )
+    assert entry.actor.is_staff
+
+
+def test_reinstating_and_ending_a_membership(staff_client):
+    network = MemberNetworkFactory(status=N.SUSPENDED)
+    act(staff_client, "reinstate", [network], confirm="yes")
+    network.refresh_from_db()
+    assert network.status == N.MEMBER
+    act(staff_client, "end_membership", [network], confirm="yes")
+    network.refresh_from_db()
+    assert network.status == N.FORMER
+
+
+def test_an_applicant_is_not_made_a_member_or_suspended_by_hand(staff_client):
+    applicant = NetworkFactory(status=N.APPLICANT)
+    response = act(staff_client, "suspend", [applicant], confirm="yes")
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.status == N.APPLICANT
+    with pytest.raises(DomainError):
+        network_status_change(network=applicant, to=N.MEMBER, actor=make_staff())
+
+
+def test_only_staff_change_a_network_status():
+    network = MemberNetworkFactory()
+    with pytest.raises(DomainError, match="not allowed"):
+        network_status_change(network=network, to=N.SUSPENDED, actor=make_board_member())
+
+
+def test_the_status_and_fee_payments_cannot_be_typed_in_the_admin_form(staff_client):
+    network = MemberNetworkFactory()
+    MembershipFeeFactory(network=network)
+    url = reverse("admin:networks_network_change", args=[network.pk])
+    form = staff_client.get(url).content.decode()
+    assert 'name="status"' not in form
+    assert 'name="member_since"' not in form
+    assert 'name="fees-0-amount_due"' in form
+    assert 'name="fees-0-paid_on"' not in form
