@@ -290,6 +290,7 @@ def test_every_demo_account_that_opens_privileged_pages_has_an_authenticator():
 PRIVILEGED_ROUTES = re.compile(
     r"^(admin/"
     r"|board/"
+    r"|staff/"
     r"|sessions/manage/"
     r"|assemblies/<int:pk>/(chair/|record\.csv$)"
     r"|practices/(moderation/$|<slug:slug>/review/$)"

@@ -24,7 +24,7 @@ from networks.models import (
     Network,
 )
 from networks.services import application_agenda_place
-from tests.factories import UserFactory, make_staff
+from tests.factories import make_board_member, make_staff
 from tests.networks.assembly_factories import (
     AssemblyInSessionFactory,
     MotionFactory,
@@ -128,7 +128,7 @@ def test_the_board_page_says_so_when_no_assembly_qualifies(client):
 
 
 def convened(date, **kwargs):
-    return GeneralAssemblyFactory(date=date, status=A.CONVENED, chair=UserFactory(), **kwargs)
+    return GeneralAssemblyFactory(date=date, status=A.CONVENED, chair=make_board_member(), **kwargs)
 
 
 @time_machine.travel(brussels(2027, 3, 16), tick=False)
@@ -380,7 +380,7 @@ def test_a_decided_adhesion_is_left_alone_when_the_session_closes():
 @time_machine.travel(brussels(2027, 1, 10), tick=False)
 def test_an_empty_agenda_is_convened_only_with_the_problem_confirmed():
     staff = make_staff()
-    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=UserFactory())
+    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=make_board_member())
     with pytest.raises(DomainError, match="agenda is empty"):
         services.assembly_convene(assembly=assembly, actor=staff)
     assembly.refresh_from_db()
@@ -395,7 +395,7 @@ def test_an_empty_agenda_is_convened_only_with_the_problem_confirmed():
 
 @time_machine.travel(brussels(2027, 1, 10), tick=False)
 def test_the_convocation_page_asks_to_tick_a_box_naming_the_empty_agenda(client):
-    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=UserFactory())
+    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=make_board_member())
     client.force_login(make_staff())
     url = reverse("networks:staff_assembly_convene", args=[assembly.pk])
     page = client.get(url).content.decode()
@@ -412,7 +412,7 @@ def test_the_convocation_page_asks_to_tick_a_box_naming_the_empty_agenda(client)
 
 @time_machine.travel(brussels(2027, 1, 10), tick=False)
 def test_an_application_placed_on_the_assembly_makes_the_agenda_not_empty(client):
-    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=UserFactory())
+    assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=make_board_member())
     application = ApplicationFactory()
     fill_request(application, assembly=assembly)
     Application.objects.filter(pk=application.pk).update(status=S.ON_AGENDA)

@@ -99,4 +99,5 @@ def test_the_admin_saves_a_session_through_the_service(client):
     assert session.title == "A new title"
     assert (session.status, session.capacity) == (Session.Status.PUBLISHED, 5)
     assert registration.reminded_24h_at is None
-    assert [e.action for e in audit_trail(session)] == ["edit"]
+    # The day moved: a change of time, told to the registrants like on the organisers page.
+    assert [e.action for e in audit_trail(session)] == ["edit", "reschedule"]
