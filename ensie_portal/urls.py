@@ -4,7 +4,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
 from ensie_portal.core import views as core_views
 
@@ -12,7 +11,7 @@ admin.site.site_header = _("ENSIE portal administration")
 admin.site.site_title = _("ENSIE portal")
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
 ]
 
