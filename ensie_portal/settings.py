@@ -217,6 +217,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language ("Thursday 7 January 2027, 10:00"; "jeudi 7 janvier 2027,
+# 10 h 00"): ensie_portal/formats/, written by the template filter ``when``.
+FORMAT_MODULE_PATH = ["ensie_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

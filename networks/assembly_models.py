@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
+from ensie_portal.core.i18n import format_when
+
 from . import voting
 from .models import Application, GeneralAssembly, Network
 
@@ -157,7 +159,7 @@ class Convocation(models.Model):
         ordering = ["-sent_at", "-pk"]
 
     def __str__(self):
-        return f"{self.assembly} — {self.sent_at:%Y-%m-%d}"
+        return f"{self.assembly} — {format_when(self.sent_at, 'short_datetime')}"
 
 
 class Attendance(models.Model):

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.workflow import Rule, audit_record, transition
 from ensie_portal.outbox.services import mail_queue
 
@@ -263,7 +263,7 @@ def assembly_convene(
                 "The convocation should reach members at least one month ahead (by %(date)s). "
                 "Confirm that you want to send it less than one month before the assembly."
             )
-            % {"date": date_format(one_month_before(assembly.date))}
+            % {"date": format_when(one_month_before(assembly.date), "date")}
         )
     days_before = (assembly.date - today).days
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.storage import private_storage
 
 
@@ -256,7 +257,7 @@ class GeneralAssembly(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%Y-%m-%d})"
+        return f"{self.title} ({format_when(self.date, 'short_date')})"
 
     @property
     def submission_deadline(self) -> datetime.date:

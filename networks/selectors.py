@@ -5,10 +5,10 @@ import datetime
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ensie_portal.accounts.permissions import is_board
+from ensie_portal.core.i18n import format_when
 
 from .filters import MemberFilter
 from .models import (
@@ -161,7 +161,10 @@ def assembly_submission_problem(
     message = _(
         "The request must reach the Board at least 14 days before the General Assembly: the "
         "last day for the assembly of %(date)s was %(deadline)s."
-    ) % {"date": date_format(assembly.date), "deadline": date_format(assembly.submission_deadline)}
+    ) % {
+        "date": format_when(assembly.date, "date"),
+        "deadline": format_when(assembly.submission_deadline, "date"),
+    }
     upcoming = assembly_next_open_for_requests(today=today)
     if upcoming is None:
         return message + " " + _("No later assembly is planned yet; please contact us.")
@@ -171,8 +174,8 @@ def assembly_submission_problem(
         + _("The next possible assembly is “%(title)s” on %(date)s (submit by %(deadline)s).")
         % {
             "title": upcoming.title,
-            "date": date_format(upcoming.date),
-            "deadline": date_format(upcoming.submission_deadline),
+            "date": format_when(upcoming.date, "date"),
+            "deadline": format_when(upcoming.submission_deadline, "date"),
         }
     )
 

@@ -19,13 +19,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ensie_portal.accounts.models import Roles, User
 from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.ics import IcsEvent, build_calendar
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.workflow import Rule, audit_record, system_only, transition
@@ -790,7 +790,7 @@ def membership_fee_mark_paid(
     if locked.paid_on is not None:
         raise DomainError(
             _("This fee was already marked paid on %(date)s.")
-            % {"date": date_format(locked.paid_on)}
+            % {"date": format_when(locked.paid_on, "short_date")}
         )
     locked.paid_on = paid_on or timezone.localdate()
     locked.save(update_fields=["paid_on", "updated_at"])

@@ -1,12 +1,15 @@
 """The portal's two languages: English at ``/``, French at ``/fr/`` (``i18n_patterns`` with
 ``prefix_default_language=False``)."""
 
+import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.urls import translate_url as django_translate_url
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 
 
 def _prefix(language: str) -> str:
@@ -32,3 +35,37 @@ def translate_url(url: str, language: str) -> str:
             path = _prefix(language) + rest
             return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
         return django_translate_url(url, language)
+
+
+# The ``when`` styles: the format setting each one reads (ensie_portal/formats/<language>/).
+WHEN_STYLES = {
+    "datetime": "DATETIME_FORMAT",
+    "date": "DATE_FORMAT",
+    "time": "TIME_FORMAT",
+    "short_datetime": "SHORT_DATETIME_FORMAT",
+    "short_date": "SHORT_DATE_FORMAT",
+}
+_DATE_ONLY = {"datetime": "date", "short_datetime": "short_date", "time": "date"}
+
+
+def format_when(value, style: str = "datetime") -> str:
+    """A date, a time or a moment in the portal's one style for the active language:
+    ``datetime`` "Thursday 7 January 2027, 10:00", ``date`` "Thursday 7 January 2027", ``time``
+    "10:00", ``short_datetime`` "7 January 2027, 10:00", ``short_date`` "7 January 2027"
+    (French: "jeudi 7 janvier 2027, 10 h 00"). Aware datetimes are shown in Brussels time; a
+    date alone is shown without a time whatever the style. Empty values give ""."""
+    if value in (None, ""):
+        return ""
+    if style not in WHEN_STYLES:
+        raise ValueError(f"Unknown date style {style!r}; use one of {sorted(WHEN_STYLES)}.")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+        if style == "time":
+            return time_format(value, WHEN_STYLES[style])
+        return date_format(value, WHEN_STYLES[style])
+    if isinstance(value, datetime.date):
+        return date_format(value, WHEN_STYLES[_DATE_ONLY.get(style, style)])
+    if isinstance(value, datetime.time):
+        return time_format(value, WHEN_STYLES["time"])
+    raise TypeError(f"Not a date, time or datetime: {value!r}")

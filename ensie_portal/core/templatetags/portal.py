@@ -2,6 +2,7 @@ from django import template
 from django.utils import translation
 from django.utils.http import urlencode
 
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.text import render_markdown
 
 register = template.Library()
@@ -49,3 +50,12 @@ def query_replace(context, **changes):
 def colon():
     """The colon after a label, as each language writes it ("Place:", « Lieu : »)."""
     return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+
+@register.filter(expects_localtime=False)
+def when(value, style: str = "datetime"):
+    """A date, time or moment in the portal's one style per language (core/i18n.py):
+    ``{{ x|when }}`` date with time, ``|when:"date"``, ``|when:"time"``, ``|when:"short_date"``
+    and ``|when:"short_datetime"`` (no weekday, for tables). Use it for every date a person
+    reads; ``|date:"c"`` stays for machine-readable attributes."""
+    return format_when(value, style)
