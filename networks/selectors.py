@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from ensie_portal.accounts.permissions import is_board
 from ensie_portal.core.i18n import format_when
@@ -38,9 +39,20 @@ def user_is_member_representative(user) -> bool:
 
 
 def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], object]:
-    """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset)."""
-    base = Network.objects.filter(status=Network.Status.MEMBER).order_by("country", "legal_name")
-    filterset = MemberFilter(filters or None, queryset=base)
+    """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset).
+
+    Ordered by the name of their country in the language of the page (Spain after France in
+    English, "Espagne" before "France" in French), then by name."""
+    codes = member_countries()
+    by_country_name = Case(
+        *(When(country=code, then=Value(rank)) for rank, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+    base = Network.objects.filter(status=Network.Status.MEMBER).order_by(
+        by_country_name, "legal_name"
+    )
+    filterset = MemberFilter(filters or None, queryset=base, countries=codes)
     queryset = filterset.qs if filterset.is_valid() else base
     return queryset, filterset
 
@@ -55,13 +67,15 @@ def member_totals(queryset: QuerySet[Network]) -> dict:
 
 
 def member_countries() -> list[str]:
-    """Country codes that have at least one member network."""
-    return list(
+    """Codes of the countries that have at least one member network, in the order of their
+    names in the active language (django-countries sorts the translated names)."""
+    codes = set(
         Network.objects.filter(status=Network.Status.MEMBER)
-        .order_by("country")
+        .order_by()
         .values_list("country", flat=True)
         .distinct()
     )
+    return [code for code, _name in countries if code in codes]
 
 
 def member_get(*, slug: str) -> Network:
