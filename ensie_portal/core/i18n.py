@@ -69,3 +69,53 @@ def format_when(value, style: str = "datetime") -> str:
     if isinstance(value, datetime.time):
         return time_format(value, WHEN_STYLES["time"])
     raise TypeError(f"Not a date, time or datetime: {value!r}")
+
+
+# --- Content in a language of its own (WCAG 3.1.2) -------------------------------------------
+
+
+class LocalisedText(str):
+    """A text that knows the language it is written in: ``language`` is a language code, or ""
+    when unknown. It is a ``str``, so templates and filters use it as text; ``lang_attr`` and
+    ``lang_span`` (core/templatetags/portal.py) read its language to mark it on a page whose
+    language differs."""
+
+    language: str
+
+    def __new__(cls, text: str = "", language: str = ""):
+        value = super().__new__(cls, text)
+        value.language = language
+        return value
+
+
+def page_language() -> str:
+    """The language of what is being rendered (a page, an email): "en" or "fr"."""
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def in_language(versions: dict[str, str], language: str | None = None) -> LocalisedText:
+    """The text of ``versions`` (language code -> text) in ``language`` (default: the active
+    one) or, when that version is empty, the first other one that is not (in the order of
+    ``settings.LANGUAGES``), with the language it is written in."""
+    wanted = (language or page_language())[:2]
+    order = [wanted, *(code for code, _name in settings.LANGUAGES if code != wanted)]
+    for code in order:
+        if versions.get(code):
+            return LocalisedText(versions[code], code)
+    return LocalisedText("", wanted)
+
+
+class Translated:
+    """A model attribute giving field ``<name>_<language>`` in the language being rendered,
+    else in the other language, as a LocalisedText (``in_language``): with ``title_en`` and
+    ``title_fr`` fields, ``title = Translated()`` makes ``obj.title`` the title to show."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return in_language(
+            {code: getattr(instance, f"{self.name}_{code}") for code, _name in settings.LANGUAGES}
+        )
