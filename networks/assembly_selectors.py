@@ -280,10 +280,16 @@ def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
     sent = last_sent.agenda if last_sent is not None else []
     sent_keys = {entry["key"] for entry in sent}
     current_keys = {entry["key"] for entry in current}
+    # The language of a motion is shown with it, never compared: agendas sent before it was
+    # recorded would all look changed.
     return AgendaChange(
         last_sent=last_sent,
         items=items,
-        added=[entry for entry in current if entry["key"] not in sent_keys],
+        added=[
+            {**entry, "text_language": item.text_language}
+            for item, entry in zip(items, current, strict=True)
+            if entry["key"] not in sent_keys
+        ],
         removed=[entry for entry in sent if entry["key"] not in current_keys],
         changed=last_sent is not None and current != sent,
     )

@@ -144,17 +144,21 @@ def agenda_motion_add(
     title: str,
     description: str = "",
     majority: str = Majority.SIMPLE,
+    language: str = "en",
 ) -> AgendaItem:
-    """Staff add a motion (an exclusion, the budget...) to the agenda."""
+    """Staff add a motion (an exclusion, the budget...) to the agenda, written in ``language``."""
     locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
     _staff_may_edit_agenda(locked, actor)
     if majority not in Majority.values:
         raise DomainError(_("Unknown majority."))
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Unknown language."))
     item = AgendaItem.objects.create(
         assembly=locked,
         kind=AgendaItem.Kind.MOTION,
         title=title.strip(),
         description=description.strip(),
+        language=language,
         majority=majority,
         position=_next_position(locked),
     )

@@ -223,6 +223,14 @@ class GeneralAssembly(models.Model):
         CLOSED = "closed", _("closed")
 
     title = models.CharField(_("title"), max_length=200)
+    # Staff write the title in one language; pages in the other mark it (WCAG 3.1.2).
+    language = models.CharField(
+        _("language of the title"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the title is written in."),
+    )
     date = models.DateField(_("date"), db_index=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
