@@ -41,12 +41,12 @@ def link_rows(
     session: Session, registrations: list[Registration], *, version: int
 ) -> list[OutgoingMail]:
     """Unsaved outbox rows (status sending) carrying ``version`` of the link to each one."""
-    attachment = session_calendar_attachment(session)
     groups = defaultdict(list)
     for registration in registrations:
         groups[(registration.language, registration.link_version_sent > 0)].append(registration)
     rows = []
     for (language, changed), members in groups.items():
+        attachment = session_calendar_attachment(session, language=language)
         stand_in = Registration(session=session, name=MERGE_NAME, language=language)
         arguments = link_mail(
             stand_in,

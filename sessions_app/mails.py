@@ -11,12 +11,14 @@ TEMPLATE = "sessions_registration"
 
 
 def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
+    """The session as a calendar event, its title and summary in ``language`` where the session
+    has them (else in the other language)."""
     return IcsEvent(
         uid=f"session-{session.pk}@ensie.org",
         start=session.starts_at,
         end=session.ends_at,
-        summary=session.title,
-        description=session.summary,
+        summary=session.text_for("title", language),
+        description=session.text_for("summary", language),
         location=session.platform,
         url=absolute_url("sessions_app:detail", language, slug=session.slug),
         sequence=session.link_version,
@@ -24,11 +26,11 @@ def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
     )
 
 
-def session_calendar_attachment(session: Session) -> Attachment:
+def session_calendar_attachment(session: Session, *, language: str = "en") -> Attachment:
     return Attachment(
         filename=f"ensie-session-{session.number}.ics",
         mimetype="text/calendar",
-        content=build_calendar([session_ics_event(session)]),
+        content=build_calendar([session_ics_event(session, language=language)]),
     )
 
 
@@ -75,7 +77,8 @@ def link_mail(
         registration,
         kind="link",
         key=key,
-        attachment=attachment or session_calendar_attachment(session),
+        attachment=attachment
+        or session_calendar_attachment(session, language=registration.language),
         link=session.participation_link,
         changed=changed,
         promoted=promoted,
