@@ -1,5 +1,6 @@
-"""The portal's two languages: English at ``/``, French at ``/fr/`` (``i18n_patterns`` with
-``prefix_default_language=False``)."""
+"""The portal's two languages, English at ``/`` and French at ``/fr/`` (``i18n_patterns`` with
+``prefix_default_language=False``): a page's address in the other language, dates in each
+language's one style, and texts that know the language they are written in (WCAG 3.1.2)."""
 
 import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
