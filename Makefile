@@ -58,7 +58,7 @@ format: setup
 
 messages: setup
 	DEBUG=1 $(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests
-	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
+	DEBUG=1 $(PY) manage.py compilemessages -l fr -l en --ignore=.venv
 
 test: setup-test services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

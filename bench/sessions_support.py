@@ -50,7 +50,7 @@ def session_with_registrants(*, count: int, capacity=None, number: int = 900):
     start = timezone.now() + timedelta(days=7)
     session = Session.objects.create(
         number=number,
-        title=f"Benchmark session {number}",
+        title_en=f"Benchmark session {number}",
         slug=f"benchmark-{number}",
         starts_at=start,
         ends_at=start + timedelta(minutes=90),

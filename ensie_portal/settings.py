@@ -150,7 +150,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# worker_cancel_long_running_tasks_on_connection_loss stays off: with it, a lost Redis
+# connection sometimes ends the worker with kombu's AttributeError (celery#7185); the worker is
+# supervised in any case (README "Supervision").
 CELERY_TIMEZONE = "Europe/Brussels"
 # How often the outbox sweep runs: with its grace periods (outbox/services.py), the emails of a
 # lost task or worker are sent within two minutes.
@@ -273,6 +275,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language ("Thursday 7 January 2027, 10:00"; "jeudi 7 janvier 2027,
+# 10 h 00"): ensie_portal/formats/, written by the template filter ``when``.
+FORMAT_MODULE_PATH = ["ensie_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

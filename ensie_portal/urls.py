@@ -5,7 +5,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
 from ensie_portal.core import views as core_views
 
@@ -16,7 +15,7 @@ admin.site.site_title = _("ENSIE portal")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
 ]
 

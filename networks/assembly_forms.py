@@ -1,6 +1,7 @@
 """Forms of the General Assembly: they validate, they never write."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .assembly_models import Choice, Majority
@@ -61,7 +62,17 @@ class MotionForm(forms.Form):
     description = forms.CharField(
         label=_("Text of the motion"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    language = forms.ChoiceField(
+        label=_("Language of the title and text"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,
+    )
     majority = forms.ChoiceField(label=_("Majority"), choices=Majority.choices)
+
+    def clean_language(self):
+        """Left out (a form posted by a script): English, like the model's default."""
+        return self.cleaned_data["language"] or "en"
 
 
 class MajorityForm(forms.Form):

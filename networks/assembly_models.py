@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
+from ensie_portal.core.i18n import format_when
+
 from . import voting
 from .models import Application, GeneralAssembly, Network
 
@@ -61,6 +63,15 @@ class AgendaItem(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
+    # A motion's title and text are written by staff in one language; pages and emails in the
+    # other mark them (WCAG 3.1.2). An adhesion's title is the network's name.
+    language = models.CharField(
+        _("language of the motion"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the title and text of the motion are written in."),
+    )
     majority = models.CharField(
         _("majority"), max_length=12, choices=Majority.choices, default=Majority.SIMPLE
     )
@@ -98,6 +109,12 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def text_language(self) -> str | None:
+        """The language of the title and text to mark on the page: a motion's; None for an
+        adhesion (its title is a name)."""
+        return self.language if self.kind == self.Kind.MOTION else None
 
     @property
     def is_open(self) -> bool:
@@ -157,7 +174,7 @@ class Convocation(models.Model):
         ordering = ["-sent_at", "-pk"]
 
     def __str__(self):
-        return f"{self.assembly} — {self.sent_at:%Y-%m-%d}"
+        return f"{self.assembly} — {format_when(self.sent_at, 'short_datetime')}"
 
 
 class Attendance(models.Model):

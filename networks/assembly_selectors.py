@@ -8,11 +8,11 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ensie_portal.accounts.permissions import is_board
+from ensie_portal.core.i18n import format_when
 
 from . import voting
 from .assembly_models import Choice
@@ -59,7 +59,7 @@ def session_open_problem(*, assembly: GeneralAssembly, today: datetime.date) -> 
     the assembly's day, unless staff allowed another day with a reason."""
     if assembly.date == today or assembly.session_override_reason:
         return None
-    values = {"date": date_format(assembly.date)}
+    values = {"date": format_when(assembly.date, "date")}
     if assembly.date > today:
         return (
             _(
@@ -324,10 +324,16 @@ def agenda_change(*, assembly: GeneralAssembly) -> AgendaChange:
     sent = last_sent.agenda if last_sent is not None else []
     sent_keys = {entry["key"] for entry in sent}
     current_keys = {entry["key"] for entry in current}
+    # The language of a motion is shown with it, never compared: agendas sent before it was
+    # recorded would all look changed.
     return AgendaChange(
         last_sent=last_sent,
         items=items,
-        added=[entry for entry in current if entry["key"] not in sent_keys],
+        added=[
+            {**entry, "text_language": item.text_language}
+            for item, entry in zip(items, current, strict=True)
+            if entry["key"] not in sent_keys
+        ],
         removed=[entry for entry in sent if entry["key"] not in current_keys],
         changed=last_sent is not None and current != sent,
     )

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.workflow import Rule, audit_record, transition
 from ensie_portal.outbox.services import mail_queue
 
@@ -162,17 +162,21 @@ def agenda_motion_add(
     title: str,
     description: str = "",
     majority: str = Majority.SIMPLE,
+    language: str = "en",
 ) -> AgendaItem:
-    """Staff add a motion (an exclusion, the budget...) to the agenda."""
+    """Staff add a motion (an exclusion, the budget...) to the agenda, written in ``language``."""
     locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
     _staff_may_edit_agenda(locked, actor)
     if majority not in Majority.values:
         raise DomainError(_("Unknown majority."))
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Unknown language."))
     item = AgendaItem.objects.create(
         assembly=locked,
         kind=AgendaItem.Kind.MOTION,
         title=title.strip(),
         description=description.strip(),
+        language=language,
         majority=majority,
         position=_next_position(locked),
     )
@@ -287,7 +291,7 @@ def assembly_convene(
                 "The convocation should reach members at least one month ahead (by %(date)s). "
                 "Confirm that you want to send it less than one month before the assembly."
             )
-            % {"date": date_format(one_month_before(assembly.date))}
+            % {"date": format_when(one_month_before(assembly.date), "date")}
         )
     days_before = (assembly.date - today).days
     empty = not agenda_as_it_stands(assembly=assembly)

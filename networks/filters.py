@@ -1,6 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+from django_countries import countries as country_names
 
 from .models import Network
 
@@ -14,11 +14,15 @@ class MemberFilter(django_filters.FilterSet):
         model = Network
         fields = ["country"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+        """``countries``: the member countries' codes in the order to offer them (by name in
+        the language of the page; ``selectors.member_countries``)."""
         super().__init__(*args, **kwargs)
-        from .selectors import member_countries
+        if countries is None:
+            from .selectors import member_countries
 
-        names = dict(countries)
+            countries = member_countries()
+        names = dict(country_names)
         self.filters["country"].extra["choices"] = [
-            (code, names.get(code, code)) for code in member_countries()
+            (code, names.get(code, code)) for code in countries
         ]

@@ -4,10 +4,11 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from ensie_portal.core.i18n import format_when
 
 from .models import (
     CRITERIA_GROUPS,
@@ -175,8 +176,7 @@ class RequestForm(forms.ModelForm):
             getattr(self.instance, f"{name}_name") or _("the stored file"),
             format_html(
                 " ({})",
-                _("uploaded %(date)s")
-                % {"date": date_format(timezone.localtime(uploaded_at), "DATETIME_FORMAT")},
+                _("uploaded %(date)s") % {"date": format_when(uploaded_at, "short_datetime")},
             )
             if uploaded_at
             else "",
@@ -217,8 +217,8 @@ class RequestForm(forms.ModelForm):
 def _assembly_label(assembly: GeneralAssembly) -> str:
     return _("%(title)s, %(date)s (submit by %(deadline)s)") % {
         "title": assembly.title,
-        "date": date_format(assembly.date),
-        "deadline": date_format(assembly.submission_deadline),
+        "date": format_when(assembly.date, "date"),
+        "deadline": format_when(assembly.submission_deadline, "date"),
     }
 
 
@@ -332,7 +332,7 @@ class AgendaForm(forms.Form):
                 (
                     assembly.pk,
                     _("%(title)s, %(date)s")
-                    % {"title": assembly.title, "date": date_format(assembly.date)},
+                    % {"title": assembly.title, "date": format_when(assembly.date, "date")},
                 )
                 for assembly in self.qualifying
             ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ensie_portal.accounts.permissions import is_board
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.storage import private_storage
 
 
@@ -230,6 +231,14 @@ class GeneralAssembly(models.Model):
         CLOSED = "closed", _("closed")
 
     title = models.CharField(_("title"), max_length=200)
+    # Staff write the title in one language; pages in the other mark it (WCAG 3.1.2).
+    language = models.CharField(
+        _("language of the title"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the title is written in."),
+    )
     date = models.DateField(_("date"), db_index=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -281,7 +290,7 @@ class GeneralAssembly(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%Y-%m-%d})"
+        return f"{self.title} ({format_when(self.date, 'short_date')})"
 
     def clean(self):
         super().clean()

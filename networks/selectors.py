@@ -3,14 +3,15 @@
 import datetime
 import zoneinfo
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from ensie_portal.accounts.permissions import is_board
+from ensie_portal.core.i18n import format_when
 
 from .filters import MemberFilter
 from .models import (
@@ -49,9 +50,20 @@ def user_is_member_representative(user) -> bool:
 
 
 def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], object]:
-    """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset)."""
-    base = Network.objects.filter(status=Network.Status.MEMBER).order_by("country", "legal_name")
-    filterset = MemberFilter(filters or None, queryset=base)
+    """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset).
+
+    Ordered by the name of their country in the language of the page (Spain after France in
+    English, "Espagne" before "France" in French), then by name."""
+    codes = member_countries()
+    by_country_name = Case(
+        *(When(country=code, then=Value(rank)) for rank, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+    base = Network.objects.filter(status=Network.Status.MEMBER).order_by(
+        by_country_name, "legal_name"
+    )
+    filterset = MemberFilter(filters or None, queryset=base, countries=codes)
     queryset = filterset.qs if filterset.is_valid() else base
     return queryset, filterset
 
@@ -66,13 +78,15 @@ def member_totals(queryset: QuerySet[Network]) -> dict:
 
 
 def member_countries() -> list[str]:
-    """Country codes that have at least one member network."""
-    return list(
+    """Codes of the countries that have at least one member network, in the order of their
+    names in the active language (django-countries sorts the translated names)."""
+    codes = set(
         Network.objects.filter(status=Network.Status.MEMBER)
-        .order_by("country")
+        .order_by()
         .values_list("country", flat=True)
         .distinct()
     )
+    return [code for code, _name in countries if code in codes]
 
 
 def member_get(*, slug: str) -> Network:
@@ -209,9 +223,11 @@ def assembly_placement_problem(
             "before the assembly, so it cannot go on the assembly of %(date)s (the last day was "
             "%(deadline)s)."
         ) % {
-            "received": date_format(application_request_date(application=application, today=today)),
-            "date": date_format(assembly.date),
-            "deadline": date_format(assembly.submission_deadline),
+            "received": format_when(
+                application_request_date(application=application, today=today), "date"
+            ),
+            "date": format_when(assembly.date, "date"),
+            "deadline": format_when(assembly.submission_deadline, "date"),
         }
     if not qualifying:
         return (
@@ -229,7 +245,7 @@ def assembly_placement_problem(
         % {
             "assemblies": "; ".join(
                 _("“%(title)s” on %(date)s")
-                % {"title": candidate.title, "date": date_format(candidate.date)}
+                % {"title": candidate.title, "date": format_when(candidate.date, "date")}
                 for candidate in qualifying
             )
         }
@@ -247,7 +263,10 @@ def assembly_submission_problem(
     message = _(
         "The request must reach the Board at least 14 days before the General Assembly: the "
         "last day for the assembly of %(date)s was %(deadline)s."
-    ) % {"date": date_format(assembly.date), "deadline": date_format(assembly.submission_deadline)}
+    ) % {
+        "date": format_when(assembly.date, "date"),
+        "deadline": format_when(assembly.submission_deadline, "date"),
+    }
     upcoming = assembly_next_open_for_requests(today=today)
     if upcoming is None:
         return message + " " + _("No later assembly is planned yet; please contact us.")
@@ -257,8 +276,8 @@ def assembly_submission_problem(
         + _("The next possible assembly is “%(title)s” on %(date)s (submit by %(deadline)s).")
         % {
             "title": upcoming.title,
-            "date": date_format(upcoming.date),
-            "deadline": date_format(upcoming.submission_deadline),
+            "date": format_when(upcoming.date, "date"),
+            "deadline": format_when(upcoming.submission_deadline, "date"),
         }
     )
 

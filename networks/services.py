@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from ensie_portal.accounts.models import Roles, User
 from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.workflow import Rule, audit_record, rules_of, system_only, transition
@@ -767,7 +767,7 @@ def application_agenda_return(
     with translation.override(settings.LANGUAGE_CODE):
         comment = AGENDA_RETURN_REASONS[reason] % {
             "title": assembly.title,
-            "date": date_format(assembly.date),
+            "date": format_when(assembly.date, "date"),
         }
     context = {"assembly": assembly, "reason": reason}
 
@@ -975,7 +975,7 @@ def membership_fee_mark_paid(
     if locked.paid_on is not None:
         raise DomainError(
             _("This fee was already marked paid on %(date)s.")
-            % {"date": date_format(locked.paid_on)}
+            % {"date": format_when(locked.paid_on, "short_date")}
         )
     locked.paid_on = paid_on or timezone.localdate()
     locked.save(update_fields=["paid_on", "updated_at"])

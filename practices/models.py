@@ -150,6 +150,12 @@ class Practice(models.Model):
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
     @property
+    def content_language(self) -> str:
+        """The language code of its text, for ``lang`` attributes ("" for another language:
+        unknown)."""
+        return "" if self.language == PracticeLanguage.OTHER else self.language
+
+    @property
     def sections(self) -> list[tuple[str, str]]:
         """The structured sections that are filled in, with their labels."""
         names = ["context", "objectives", "method", "results", "transferability"]

@@ -105,8 +105,18 @@ def attachment_download(request, slug, pk):
     )
 
 
+class PracticeAtomFeed(Atom1Feed):
+    """Atom with the language of each practice on its entry (``xml:lang``; WCAG 3.1.2)."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("content_language") is not None:
+            attributes["xml:lang"] = item["content_language"]
+        return attributes
+
+
 class PracticeFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PracticeAtomFeed
     title = gettext_lazy("ENSIE best practices")
     subtitle = gettext_lazy("Newly published best practices of social integration enterprises.")
 
@@ -135,6 +145,9 @@ class PracticeFeed(Feed):
 
     def item_author_name(self, item):
         return item.organisation
+
+    def item_extra_kwargs(self, item):
+        return {"content_language": item.content_language}
 
 
 # Rows per page of the contributor's and the editors' lists.

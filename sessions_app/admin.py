@@ -18,8 +18,8 @@ class SpeakerInline(admin.TabularInline):
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "starts_at", "status", "capacity"]
     list_filter = ["status"]
-    search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title_en", "title_fr", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["organisers"]
     inlines = [SpeakerInline]
     # The link is secret (never on a page) and changes through the organisers' page, which
@@ -30,7 +30,8 @@ class SessionAdmin(admin.ModelAdmin):
     # the organisers' page, through the services.
     readonly_fields = [
         "status",
-        "cancellation_note",
+        "cancellation_note_en",
+        "cancellation_note_fr",
         "capacity",
         "link_version",
         "calendar_sequence",

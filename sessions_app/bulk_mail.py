@@ -15,7 +15,7 @@ from django.utils.html import escape, urlize
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_render, mail_row
 
-from .mails import link_mail, rescheduled_key, rescheduled_mail, session_calendar_attachment
+from .mails import link_mail, rescheduled_key, rescheduled_mail
 from .models import Registration, Session
 from .tokens import CANCEL, absolute_url, registration_token
 
@@ -99,8 +99,8 @@ def merged_rows(
 def link_rows(
     session: Session, registrations: list[Registration], *, version: int
 ) -> list[OutgoingMail]:
-    """Unsaved outbox rows (queued) carrying ``version`` of the link to each one."""
-    attachment = session_calendar_attachment(session)
+    """Unsaved outbox rows (queued) carrying ``version`` of the link to each one (the calendar
+    file in each one's language, made once per group)."""
 
     def changed(registration):
         return registration.link_version_sent > 0
@@ -110,9 +110,7 @@ def link_rows(
         registrations,
         # Who registered someone is named in their first link (see mails.registered_by).
         variant=lambda r: (changed(r), r.source, r.added_by_id),
-        arguments=lambda r, **extra: link_mail(
-            r, key="", changed=changed(r), attachment=attachment, **extra
-        ),
+        arguments=lambda r, **extra: link_mail(r, key="", changed=changed(r), **extra),
         key=lambda r: link_key(r, version),
     )
 
@@ -121,11 +119,10 @@ def rescheduled_rows(
     session: Session, registrations: list[Registration], *, sequence: int
 ) -> list[OutgoingMail]:
     """Unsaved outbox rows (queued) telling each one the session's new time."""
-    attachment = session_calendar_attachment(session)
     return merged_rows(
         session,
         registrations,
         variant=lambda r: r.status,
-        arguments=lambda r, **extra: rescheduled_mail(r, key="", attachment=attachment, **extra),
+        arguments=lambda r, **extra: rescheduled_mail(r, key="", **extra),
         key=lambda r: rescheduled_key(r, sequence),
     )

@@ -1,7 +1,8 @@
 """Demo data for this app, loaded by ``manage.py load_demo`` (idempotent).
 
 Session 7 and its speakers are the real content of the Commission's page "Online session 7:
-Work Integration Social Enterprises"; the other sessions of the series are illustrative.
+Work Integration Social Enterprises", which exists in English only: the French pages show it in
+English, marked as such. The other sessions of the series are illustrative, in both languages.
 """
 
 from datetime import datetime, time, timedelta
@@ -96,13 +97,54 @@ ACCESS_NOTE = (
     'The meeting will be organised via "WebEx Meetings". The application can be downloaded, '
     "however this is not mandatory (browser access is possible)."
 )
+# The illustrative sessions' French texts (session 7 has none: its source is English only).
+FORMAT_FR = (
+    "Le format de la réunion est classique : 15 à 25 min de présentation, 10 à 15 min de "
+    "questions et de discussion."
+)
+ACCESS_NOTE_FR = (
+    "La réunion se tient sur « WebEx Meetings ». L’application peut être téléchargée, mais ce "
+    "n’est pas obligatoire (l’accès par le navigateur est possible)."
+)
 
-# (number, title, slug, weeks from now, capacity, registrants)
+# (number, English title, French title, slug, weeks from now, capacity, registrants)
 OTHER_SESSIONS = [
-    (5, "Social enterprises and public procurement", "public-procurement", -8, None, 6),
-    (6, "Social economy and local food chains", "local-food-chains", -4, 60, 4),
-    (8, "Digital skills in work integration", "digital-skills", 4, 3, 5),
-    (9, "Financing social enterprises after the crisis", "financing-after-the-crisis", 8, None, 0),
+    (
+        5,
+        "Social enterprises and public procurement",
+        "Entreprises sociales et marchés publics",
+        "public-procurement",
+        -8,
+        None,
+        6,
+    ),
+    (
+        6,
+        "Social economy and local food chains",
+        "Économie sociale et circuits alimentaires locaux",
+        "local-food-chains",
+        -4,
+        60,
+        4,
+    ),
+    (
+        8,
+        "Digital skills in work integration",
+        "Compétences numériques et insertion par le travail",
+        "digital-skills",
+        4,
+        3,
+        5,
+    ),
+    (
+        9,
+        "Financing social enterprises after the crisis",
+        "Financer les entreprises sociales après la crise",
+        "financing-after-the-crisis",
+        8,
+        None,
+        0,
+    ),
 ]
 
 REGISTRANTS = [
@@ -126,13 +168,13 @@ def _at(weeks: int, hour: int, minute: int) -> datetime:
 
 def _session(number, title, slug, starts_at, **extra) -> Session:
     defaults = {
-        "title": title,
+        "title_en": title,
         "slug": slug,
         "starts_at": starts_at,
         "ends_at": starts_at + timedelta(minutes=90),
-        "format": FORMAT,
+        "format_en": FORMAT,
         "platform": "WebEx Meetings",
-        "access_note": ACCESS_NOTE,
+        "access_note_en": ACCESS_NOTE,
         "partners": "ENSIE\nEASPD",
         "status": Session.Status.PUBLISHED,
         **extra,
@@ -167,9 +209,9 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         "Work Integration Social Enterprises",
         "work-integration-social-enterprises",
         _at(2, 10, 30),
-        summary=SESSION_7_SUMMARY,
-        description=SESSION_7_DESCRIPTION,
-        discussion_points=SESSION_7_POINTS,
+        summary_en=SESSION_7_SUMMARY,
+        description_en=SESSION_7_DESCRIPTION,
+        discussion_points_en=SESSION_7_POINTS,
     )
     for order, speaker in enumerate(SESSION_7_SPEAKERS, start=1):
         Speaker.objects.update_or_create(
@@ -177,14 +219,23 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         )
     _registrants(session, 5)
     sessions = [session]
-    for number, title, slug, weeks, capacity, registrants in OTHER_SESSIONS:
+    for number, title, title_fr, slug, weeks, capacity, registrants in OTHER_SESSIONS:
         other = _session(
             number,
             title,
             slug,
             _at(weeks, 10, 30),
             capacity=capacity,
-            summary=f"Work integration social enterprises share their experience: {title.lower()}.",
+            title_fr=title_fr,
+            summary_en=(
+                f"Work integration social enterprises share their experience: {title.lower()}."
+            ),
+            summary_fr=(
+                "Des entreprises sociales d’insertion partagent leur expérience : "
+                f"{title_fr[0].lower()}{title_fr[1:]}."
+            ),
+            format_fr=FORMAT_FR,
+            access_note_fr=ACCESS_NOTE_FR,
         )
         _registrants(other, registrants)
         sessions.append(other)

@@ -61,28 +61,51 @@ class SessionForm(forms.ModelForm):
         model = Session
         fields = [
             "number",
-            "title",
+            "title_en",
+            "title_fr",
             "slug",
-            "summary",
-            "description",
-            "discussion_points",
-            "format",
+            "summary_en",
+            "summary_fr",
+            "description_en",
+            "description_fr",
+            "discussion_points_en",
+            "discussion_points_fr",
+            "format_en",
+            "format_fr",
             "starts_at",
             "ends_at",
             "platform",
-            "access_note",
+            "access_note_en",
+            "access_note_fr",
             "capacity",
             "partners",
-            "materials",
+            "materials_en",
+            "materials_fr",
             "recording_url",
         ]
+        help_texts = {
+            "title_en": _(
+                "Write the texts in English, in French or in both; the title in one language at "
+                "least. A page or an email in one language shows the other version when its "
+                "own is empty."
+            ),
+        }
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4})
-            for name in ("summary", "discussion_points", "format", "access_note", "partners")
+            **{
+                f"{name}_{code}": forms.Textarea(attrs={"rows": 4})
+                for name in ("summary", "discussion_points", "format", "access_note")
+                for code in ("en", "fr")
+            },
+            "partners": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Each version is typed in its language (spelling checkers, screen readers).
+        for name in Session.TRANSLATED_FIELDS:
+            for code in ("en", "fr"):
+                if f"{name}_{code}" in self.fields:
+                    self.fields[f"{name}_{code}"].widget.attrs["lang"] = code
         if user is not None and user.is_staff:
             self.fields["organisers"] = forms.ModelMultipleChoiceField(
                 label=_("Organisers"),
@@ -98,13 +121,23 @@ class SessionForm(forms.ModelForm):
         start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start and end and end <= start:
             self.add_error("ends_at", _("The end must come after the start."))
+        if not cleaned.get("title_en", "").strip() and not cleaned.get("title_fr", "").strip():
+            self.add_error("title_en", _("Give the title in English, in French or in both."))
         return cleaned
 
 
 class SpeakerForm(forms.ModelForm):
     class Meta:
         model = Speaker
-        fields = ["name", "role", "organisation", "country", "biography", "order"]
+        fields = ["name", "role", "organisation", "country", "biography", "language", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        """Left out (a form posted by a script): English, like the model's default."""
+        return self.cleaned_data["language"] or "en"
 
 
 class LinkForm(forms.Form):
@@ -117,10 +150,16 @@ class LinkForm(forms.Form):
 
 
 class CancelSessionForm(forms.Form):
-    note = forms.CharField(
-        label=_("A note for the registrants (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note_en = forms.CharField(
+        label=_("A note for the registrants, in English (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
         required=False,
+    )
+    note_fr = forms.CharField(
+        label=_("A note for the registrants, in French (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "fr"}),
+        required=False,
+        help_text=_("Each registrant reads the note in their language, else the other one."),
     )
 
 

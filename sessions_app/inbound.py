@@ -146,9 +146,10 @@ def session_number(message: InboundMessage, *, mailbox: str) -> int | None:
 
 
 def match_session(message: InboundMessage, sessions, *, mailbox: str):
-    """The session (any object with ``number`` and ``title``) the message names, or None.
+    """The session (any object with ``number`` and ``titles``) the message names, or None.
 
-    By number first (plus-address, then subject), then by a title contained in the subject.
+    By number first (plus-address, then subject), then by a title (in English or in French)
+    contained in the subject.
     """
     number = session_number(message, mailbox=mailbox)
     if number is not None:
@@ -156,8 +157,8 @@ def match_session(message: InboundMessage, sessions, *, mailbox: str):
     subject = _fold(message.subject)
     if not subject:
         return None
-    titled = [s for s in sessions if s.title and _fold(s.title) in subject]
-    return max(titled, key=lambda s: len(s.title)) if titled else None
+    titled = [(len(title), s) for s in sessions for title in s.titles if _fold(title) in subject]
+    return max(titled, key=lambda pair: pair[0])[1] if titled else None
 
 
 def _text_of(message: EmailMessage) -> str | None:

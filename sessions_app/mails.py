@@ -14,12 +14,14 @@ FIRST_KINDS = ("confirm", "confirmed", "waiting", "link")
 
 
 def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
+    """The session as a calendar event, its title and summary in ``language`` where the session
+    has them (else in the other language)."""
     return IcsEvent(
         uid=f"session-{session.pk}@ensie.org",
         start=session.starts_at,
         end=session.ends_at,
-        summary=session.title,
-        description=session.summary,
+        summary=session.text_for("title", language),
+        description=session.text_for("summary", language),
         location=session.platform,
         url=absolute_url("sessions_app:detail", language, slug=session.slug),
         sequence=session.calendar_sequence,
@@ -27,12 +29,13 @@ def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
     )
 
 
-def session_calendar_attachment(session: Session) -> Attachment:
-    """The session's event as published (the feed's copy, with the same UID and SEQUENCE)."""
+def session_calendar_attachment(session: Session, *, language: str = "en") -> Attachment:
+    """The session's event as published (the feed's copy, with the same UID and SEQUENCE),
+    its texts in ``language``."""
     return Attachment(
         filename=f"ensie-session-{session.number}.ics",
         mimetype=f"text/calendar; method={PUBLISH}",
-        content=build_calendar([session_ics_event(session)], method=PUBLISH),
+        content=build_calendar([session_ics_event(session, language=language)], method=PUBLISH),
     )
 
 
@@ -96,7 +99,8 @@ def link_mail(
         registration,
         kind="link",
         key=key,
-        attachment=attachment or session_calendar_attachment(session),
+        attachment=attachment
+        or session_calendar_attachment(session, language=registration.language),
         link=session.participation_link,
         changed=changed,
         promoted=promoted,
@@ -114,7 +118,8 @@ def rescheduled_mail(
         registration,
         kind="rescheduled",
         key=key,
-        attachment=attachment or session_calendar_attachment(session),
+        attachment=attachment
+        or session_calendar_attachment(session, language=registration.language),
         cancel_url=cancel_url,
     )
 

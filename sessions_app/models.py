@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ensie_portal.core.i18n import LocalisedText, Translated, in_language
+
 
 class SessionQuerySet(models.QuerySet):
     def published(self):
@@ -33,20 +35,33 @@ class Session(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     number = models.PositiveIntegerField(_("number in the series"), unique=True)
-    title = models.CharField(_("title"), max_length=255)
+    # What organisers write for the public is in English and French (one title at least): pages,
+    # emails and calendars show the version in their language, else the other one, marked with
+    # its language (``text_for``; WCAG 3.1.2).
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    title_fr = models.CharField(_("title (French)"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: paragraphs, lists, links.")
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_fr = models.TextField(_("summary (French)"), blank=True)
+    description_en = models.TextField(
+        _("description (English)"), blank=True, help_text=_("Markdown: paragraphs, lists, links.")
     )
-    discussion_points = models.TextField(
-        _("points of discussion"), blank=True, help_text=_("One point per line.")
+    description_fr = models.TextField(
+        _("description (French)"), blank=True, help_text=_("Markdown: paragraphs, lists, links.")
     )
-    format = models.TextField(_("format"), blank=True)
+    discussion_points_en = models.TextField(
+        _("points of discussion (English)"), blank=True, help_text=_("One point per line.")
+    )
+    discussion_points_fr = models.TextField(
+        _("points of discussion (French)"), blank=True, help_text=_("One point per line.")
+    )
+    format_en = models.TextField(_("format (English)"), blank=True)
+    format_fr = models.TextField(_("format (French)"), blank=True)
     starts_at = models.DateTimeField(_("start"))
     ends_at = models.DateTimeField(_("end"))
     platform = models.CharField(_("platform"), max_length=120, blank=True)
-    access_note = models.TextField(_("access note"), blank=True)
+    access_note_en = models.TextField(_("access note (English)"), blank=True)
+    access_note_fr = models.TextField(_("access note (French)"), blank=True)
     # Secret: only ever sent by email to confirmed registrants, never shown on a page.
     participation_link = models.URLField(_("participation link"), max_length=500, blank=True)
     # Bumped each time the link is set or changed; the emails' idempotency keys include it.
@@ -72,9 +87,17 @@ class Session(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    cancellation_note = models.TextField(_("cancellation note"), blank=True)
-    materials = models.TextField(
-        _("materials"), blank=True, help_text=_("After the event: Markdown, links to slides.")
+    cancellation_note_en = models.TextField(_("cancellation note (English)"), blank=True)
+    cancellation_note_fr = models.TextField(_("cancellation note (French)"), blank=True)
+    materials_en = models.TextField(
+        _("materials (English)"),
+        blank=True,
+        help_text=_("After the event: Markdown, links to slides."),
+    )
+    materials_fr = models.TextField(
+        _("materials (French)"),
+        blank=True,
+        help_text=_("After the event: Markdown, links to slides."),
     )
     recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
     anonymised_at = models.DateTimeField(_("registrants anonymised"), null=True, blank=True)
@@ -83,6 +106,28 @@ class Session(models.Model):
 
     objects = SessionQuerySet.as_manager()
 
+    # The texts in English and French (``<name>_en``, ``<name>_fr``).
+    TRANSLATED_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "discussion_points",
+        "format",
+        "access_note",
+        "cancellation_note",
+        "materials",
+    )
+    # Each in the language being rendered, else the other: a LocalisedText, which knows its
+    # language (``{{ session.title|lang_span }}``, ``<div{{ session.description|lang_attr }}>``).
+    title = Translated()
+    summary = Translated()
+    description = Translated()
+    discussion_points = Translated()
+    format = Translated()
+    access_note = Translated()
+    cancellation_note = Translated()
+    materials = Translated()
+
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
@@ -90,7 +135,10 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(title_en="") | ~Q(title_fr=""), name="session_has_a_title"
+            ),
         ]
 
     def __str__(self):
@@ -98,6 +146,19 @@ class Session(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions_app:detail", kwargs={"slug": self.slug})
+
+    def text_for(self, name: str, language: str | None = None) -> LocalisedText:
+        """Text ``name`` (one of TRANSLATED_FIELDS) in ``language`` (default: the language being
+        rendered) or, when it has none, in the other one, with the language it is written in."""
+        return in_language(
+            {code: getattr(self, f"{name}_{code}") for code, _name in settings.LANGUAGES},
+            language,
+        )
+
+    @property
+    def titles(self) -> list[str]:
+        """Every version of the title (an email request may name the session by either)."""
+        return [title for title in (self.title_en, self.title_fr) if title]
 
     @property
     def local_start(self):
@@ -135,6 +196,13 @@ class Speaker(models.Model):
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     country = CountryField(_("country"), blank=True)
     biography = models.TextField(_("biography"), blank=True)
+    # The role and biography are written in one language; pages in the other mark them.
+    language = models.CharField(
+        _("language of the role and biography"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

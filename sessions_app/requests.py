@@ -182,7 +182,7 @@ LIMITED_NOTE = gettext_noop(
 
 def _matched_session(message: InboundMessage, number: int | None) -> Session | None:
     """The visible (never draft) session the message names by number, else by title."""
-    candidates = Session.objects.visible().only("pk", "number", "title")
+    candidates = Session.objects.visible().only("pk", "number", "title_en", "title_fr")
     if number is not None:
         candidates = candidates.filter(number=number)
     match = match_session(message, list(candidates), mailbox=settings.SESSIONS_MAILBOX_ADDRESS)

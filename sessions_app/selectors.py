@@ -112,7 +112,10 @@ def registrants_csv_rows(registrations) -> list[list[str]]:
     zone = ZoneInfo(settings.TIME_ZONE)
 
     def local(moment) -> str:
-        return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        # For spreadsheets: "2027-01-07 10:00", the same in every language.
+        if not moment:
+            return ""
+        return timezone.localtime(moment, zone).replace(tzinfo=None).isoformat(" ", "minutes")
 
     def language(code) -> str:
         try:

@@ -503,15 +503,20 @@ def reminders_send(*, now=None) -> int:
                     .filter(confirmed_at__lte=session.starts_at - before)
                     .filter(**{f"{field}__isnull": True})
                 )
-                attachment = session_calendar_attachment(session)
+                attachments = {}  # one calendar file per language
                 for registration in due:
                     registration.session = session
                     stamp = int(session.starts_at.timestamp())
+                    language = registration.language
+                    if language not in attachments:
+                        attachments[language] = session_calendar_attachment(
+                            session, language=language
+                        )
                     registration_mail(
                         registration,
                         kind=f"reminder_{kind}",
                         key=registration.mail_key("reminder", kind, stamp),
-                        attachment=attachment,
+                        attachment=attachments[language],
                         link=session.participation_link,
                     )
                 Registration.objects.filter(pk__in=[r.pk for r in due]).update(**{field: now})
@@ -536,7 +541,8 @@ def session_create(*, actor, organisers=(), **fields) -> Session:
 SESSION_WORKFLOW_FIELDS = frozenset(
     {
         "status",
-        "cancellation_note",
+        "cancellation_note_en",
+        "cancellation_note_fr",
         "participation_link",
         "link_version",
         "calendar_sequence",
@@ -632,23 +638,27 @@ def session_unpublish(*, session: Session, actor) -> Session:
     )
 
 
-def session_cancel(*, session: Session, actor, note: str = "") -> Session:
-    """Cancel the session; everyone still registered is told, once."""
+def session_cancel(*, session: Session, actor, note_en: str = "", note_fr: str = "") -> Session:
+    """Cancel the session; everyone still registered is told, once, with the note (in English,
+    in French or both) in their language where it has one."""
 
     def tell_everyone(locked):
         # The event's calendar copy changes too (STATUS:CANCELLED): a higher SEQUENCE, and the
         # file attached, so that calendars which added it mark it cancelled.
         locked.calendar_sequence += 1
         locked.save(update_fields=["calendar_sequence"])
-        attachment = session_calendar_attachment(locked)
+        attachments = {}  # one calendar file per language
         registrations = locked.registrations.exclude(status=Registration.Status.CANCELLED)
         for registration in registrations:
             registration.session = locked
+            language = registration.language
+            if language not in attachments:
+                attachments[language] = session_calendar_attachment(locked, language=language)
             registration_mail(
                 registration,
                 kind="session_cancelled",
                 key=registration.mail_key("cancelled"),
-                attachment=attachment,
+                attachment=attachments[language],
             )
 
     return transition(
@@ -656,8 +666,8 @@ def session_cancel(*, session: Session, actor, note: str = "") -> Session:
         to=Session.Status.CANCELLED,
         actor=actor,
         transitions=SESSION_TRANSITIONS,
-        comment=note,
-        updates={"cancellation_note": note},
+        comment="\n\n".join(note for note in (note_en, note_fr) if note),
+        updates={"cancellation_note_en": note_en, "cancellation_note_fr": note_fr},
         on_done=[tell_everyone],
     )
 

@@ -169,7 +169,10 @@ def manage_cancel(request, pk):
             request,
             session,
             lambda: services.session_cancel(
-                session=session, actor=request.user, note=form.cleaned_data["note"]
+                session=session,
+                actor=request.user,
+                note_en=form.cleaned_data["note_en"],
+                note_fr=form.cleaned_data["note_fr"],
             ),
             _("The session is cancelled; every registrant is told by email."),
         )

@@ -27,6 +27,15 @@ def test_compiled_catalogue_matches_the_source():
     assert {k: v for k, v in source.items() if k} == {k: v for k, v in compiled.items() if k}
 
 
+def test_compiled_english_wording_matches_its_source():
+    """locale/en holds the portal's English wording of third-party strings (allauth)."""
+    po = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(po)) if e.msgid}
+    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(po.with_suffix(".mo"))) if e.msgid}
+    assert source == compiled
+    assert all(source.values())
+
+
 def test_catalogue_holds_every_marked_string(tmp_path):
     """makemessages on the current code finds no msgid that the committed catalogue lacks."""
     copy = tmp_path / "src"

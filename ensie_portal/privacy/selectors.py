@@ -17,10 +17,10 @@ from allauth.mfa.models import Authenticator
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.accounts.models import User
+from ensie_portal.core.i18n import format_when
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Attendance, GeneralAssembly, Representative, Vote
@@ -122,7 +122,7 @@ class PersonRecords:
 
 
 def _date(value) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
+    return format_when(value, "short_datetime") if value else "—"
 
 
 def describe(name: str, record) -> str:

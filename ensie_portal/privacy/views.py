@@ -66,7 +66,7 @@ class PersonExport(PersonAction):
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
         )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        stamp = f"{timezone.localtime():%Y%m%d-%H%M%S}"  # a file name, not a date to read
         response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'
         response["Cache-Control"] = "private, no-store"
         return response

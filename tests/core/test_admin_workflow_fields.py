@@ -77,7 +77,8 @@ WORKFLOW_FIELDS = {
     "networks.joindocument": set(),
     "sessions_app.session": {
         "status",
-        "cancellation_note",
+        "cancellation_note_en",
+        "cancellation_note_fr",
         "capacity",
         "participation_link",
         "link_version",

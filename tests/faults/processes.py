@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from tests.integration import ROOT, current_database_url, free_port, stop_process
 
-RUN = ROOT / "deploy" / "run"
+SUPERVISOR_CONFIG = ROOT / "deploy" / "supervisord.conf"
+BIN = Path(sys.executable).parent
 
 
 def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str = ""):
@@ -80,8 +82,11 @@ class RedisServer:
 
 
 class Portal:
-    """The web, worker and beat processes of one installation (``deploy/run``), on the test
-    database, a Redis and an SMTP server of the test's own, with production settings."""
+    """One installation as production runs it: web, worker and beat started by ``deploy/run``
+    under supervisord (``deploy/supervisord.conf``), which restarts whichever dies, on the test
+    database and on a Redis and an SMTP server of the test's own, with production settings."""
+
+    PROGRAMS = ("web", "worker", "beat")
 
     def __init__(self, *, redis_url: str, email_url: str, directory: Path, **settings):
         self.port = free_port()
@@ -100,12 +105,12 @@ class Portal:
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_SSL_REDIRECT": "0",
             "STATIC_MANIFEST": "0",
-            "BEAT_SCHEDULE_FILE": str(directory / "celerybeat-schedule"),
+            "ENSIE_RUN_DIR": str(directory),
             "LOG_LEVEL": "WARNING",
             **{name: str(value) for name, value in settings.items()},
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.supervisord = None
 
     @property
     def url(self) -> str:
@@ -114,38 +119,52 @@ class Portal:
     def log(self, kind: str) -> Path:
         return self.directory / f"{kind}.log"
 
-    def start(self, *kinds: str):
-        for kind in kinds:
-            with self.log(kind).open("a") as log:
-                self.processes[kind] = subprocess.Popen(
-                    [str(RUN), kind],
-                    cwd=ROOT,
-                    env=self.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # its own process group, children included
-                )
-        if "web" in kinds:
-            wait_until(self.web_answers, timeout=60, message=self.log("web").read_text())
+    def start(self):
+        self.supervisord = subprocess.Popen(
+            [str(BIN / "supervisord"), "-c", str(SUPERVISOR_CONFIG)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(
+            lambda: all(self.pid(kind) for kind in self.PROGRAMS),
+            timeout=60,
+            interval=0.5,
+            message="the processes did not start",
+        )
+        wait_until(self.web_answers, timeout=60, message=self.log("web").read_text())
         return self
+
+    def pid(self, kind: str) -> int:
+        """The process id of ``kind`` once supervisord says it is RUNNING, else 0."""
+        result = subprocess.run(
+            [str(BIN / "supervisorctl"), "-c", str(SUPERVISOR_CONFIG), "status", kind],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        fields = result.stdout.split()
+        if len(fields) > 3 and fields[1] == "RUNNING" and fields[2] == "pid":
+            return int(fields[3].rstrip(","))
+        return 0
 
     def web_answers(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/healthz/", timeout=2) as response:  # noqa: S310 - http to the test server
+            with urllib.request.urlopen(f"{self.url}/healthz/", timeout=2) as response:  # noqa: S310 - the test server
                 return response.status == 200
         except OSError:
             return False
 
-    def kill(self, kind: str) -> None:
-        """``kill -9`` of the process and every child of it (its whole process group)."""
-        process = self.processes.pop(kind)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    def kill(self, kind: str) -> int:
+        """``kill -9`` of the process and its children (its process group: a service's whole
+        control group dies so under systemd); returns the pid it had."""
+        pid = self.pid(kind)
+        os.killpg(pid, signal.SIGKILL)
+        return pid
 
     def stop(self):
-        for process in self.processes.values():
-            stop_process(process, timeout=20)
-        self.processes = {}
+        stop_process(self.supervisord, timeout=60)
 
 
 class WebClient:

@@ -37,9 +37,7 @@ def test_nothing_submitted_during_a_redis_outage_is_lost(portal_factory, redis_s
     voter.save(update_fields=["password"])
     # The sweep every 5 s (instead of 30) only shortens the wait; the timing of a recovery is
     # test_worker_killed's business.
-    portal = portal_factory(OUTBOX_SWEEP_SECONDS=5, SESSIONS_REGISTER_RATE_LIMIT=25).start(
-        "web", "worker", "beat"
-    )
+    portal = portal_factory(OUTBOX_SWEEP_SECONDS=5, SESSIONS_REGISTER_RATE_LIMIT=25).start()
     visitor, representative = WebClient(portal.url), WebClient(portal.url)
     representative.sign_in(voter.email, TEST_PASSWORD)
 

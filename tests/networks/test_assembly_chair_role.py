@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 def admin_form(chair, **overrides):
     return {
         "title": "General Assembly 2031",
+        "language": "en",
         "date": "2031-06-12",
         "start_time": "",
         "place": "Brussels",

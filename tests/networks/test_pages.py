@@ -1,6 +1,7 @@
 """The membership pages as a user sees them."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -57,6 +58,34 @@ def test_directory_filters_by_country_and_totals_follow(client):
     assert "Gamma" in response.content.decode()
     assert "Alpha" not in response.content.decode()
     assert response.context["totals"] == {"networks": 1, "countries": 1, "wises": 12}
+
+
+# One network per country, created in the order of their codes (AT, BE, DE, ES, FR).
+DIRECTORY_COUNTRIES = ["AT", "BE", "DE", "ES", "FR"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "names"),
+    [
+        ("", ["Austria", "Belgium", "France", "Germany", "Spain"]),
+        ("/fr", ["Allemagne", "Autriche", "Belgique", "Espagne", "France"]),
+    ],
+)
+def test_directory_is_ordered_by_country_name_in_the_language_of_the_page(client, prefix, names):
+    for code in DIRECTORY_COUNTRIES:
+        MemberNetworkFactory(legal_name=f"Network {code}", country=code)
+    MemberNetworkFactory(legal_name="Another network in France", country="FR")
+    page = client.get(prefix + reverse("networks:directory")).content.decode()
+    rows = re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a>.*?</td>\s*<td>([^<]+)</td>", page, re.S)
+    assert [country for _network, country in rows] == [
+        name for name in names for _ in range(2 if name == "France" else 1)
+    ]
+    assert [network for network, country in rows if country == "France"] == [
+        "Another network in France",
+        "Network FR",
+    ]
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', select) == names
 
 
 def test_directory_with_no_member_shows_an_empty_state(client):

@@ -62,7 +62,7 @@ def test_valid_files_are_kept_and_shown_when_another_field_has_an_error(
     assert 'value="Réseau"' in page  # what the applicant typed is still there
     letter_url = reverse("networks:application_file", args=[application.pk, "motivation-letter"])
     assert f'Current file: <a href="{letter_url}">Lettre de motivation.pdf</a>' in page
-    assert "(uploaded March 4, 2030, 10:30 a.m.)" in page  # Brussels time
+    assert "(uploaded 4 March 2030, 10:30)" in page  # Brussels time, the short style
     assert "statuts-2024.pdf" in page
     assert "Choose a file only to replace it" in page
     assert "choose them again" not in page

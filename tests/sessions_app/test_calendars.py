@@ -118,7 +118,7 @@ def test_a_reminder_after_a_change_of_time_carries_the_new_time_and_sequence(org
 def test_the_cancellation_email_carries_the_cancelled_event_with_a_higher_sequence(organiser):
     session = SessionFactory(organisers=[organiser])
     registration = RegistrationFactory(session=session)
-    session_cancel(session=session, actor=organiser, note="The speaker is ill.")
+    session_cancel(session=session, actor=organiser, note_en="The speaker is ill.")
     mail = OutgoingMail.objects.get(key=f"sessions:cancelled:{registration.pk}")
     event = the_event(attached_calendar(mail))
     assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)

@@ -22,7 +22,7 @@ def edit_form(session, **changes):
     local = timezone.localtime(session.starts_at)
     return {
         "number": session.number,
-        "title": session.title,
+        "title_en": session.title,
         "slug": session.slug,
         "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (local + timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"),
@@ -78,7 +78,7 @@ def test_the_admin_saves_a_session_through_the_service(client):
         url,
         {
             "number": session.number,
-            "title": "A new title",
+            "title_en": "A new title",
             "slug": session.slug,
             "starts_at_0": moved.strftime("%Y-%m-%d"),
             "starts_at_1": moved.strftime("%H:%M:%S"),

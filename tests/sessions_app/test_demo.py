@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from sessions_app import demo
 from sessions_app.models import Registration, Session
@@ -25,3 +26,21 @@ def test_the_demo_has_session_7_from_the_seed_and_loads_twice_without_duplicates
     assert Session.objects.filter(ends_at__lt=session.starts_at).exists()
     assert Registration.objects.filter(status=Registration.Status.WAITING).exists()
     assert Registration.objects.count() == 20
+
+
+def test_the_demo_sessions_are_in_french_where_their_source_is():
+    demo.load(stdout=io.StringIO())
+    seed = Session.objects.get(number=7)
+    # The seed page of session 7 exists in English only.
+    assert (seed.title_en, seed.title_fr, seed.description_fr) == (
+        "Work Integration Social Enterprises",
+        "",
+        "",
+    )
+    with translation.override("fr"):
+        assert seed.title.language == "en"
+        other = Session.objects.get(number=6)
+        assert other.title == "Économie sociale et circuits alimentaires locaux"
+        assert other.title.language == "fr"
+        assert other.summary.startswith("Des entreprises sociales d’insertion")
+    assert not Session.objects.exclude(number=7).filter(title_fr="").exists()

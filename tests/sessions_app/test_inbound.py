@@ -10,6 +10,11 @@ from tests import mail_samples as samples
 class FakeSession:
     number: int
     title: str
+    title_fr: str = ""
+
+    @property
+    def titles(self):
+        return [title for title in (self.title, self.title_fr) if title]
 
 
 SESSIONS = [

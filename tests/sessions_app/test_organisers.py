@@ -74,7 +74,7 @@ def test_an_organiser_creates_a_draft_then_publishes_it(client_for, organiser):
         url("manage_create"),
         {
             "number": 12,
-            "title": "Public procurement",
+            "title_en": "Public procurement",
             "slug": "public-procurement",
             "starts_at": "2031-03-04T10:30",
             "ends_at": "2031-03-04T12:00",
@@ -96,7 +96,7 @@ def test_an_end_before_the_start_is_explained(client_for, organiser):
         url("manage_create"),
         {
             "number": 12,
-            "title": "Backwards",
+            "title_en": "Backwards",
             "slug": "backwards",
             "starts_at": "2031-03-04T10:30",
             "ends_at": "2031-03-04T09:00",
@@ -110,12 +110,18 @@ def test_an_organiser_adds_edits_and_removes_a_speaker(client_for, session, orga
     client = client_for(organiser)
     client.post(
         url("speaker_create", session.pk),
-        {"name": "Andreea Savin", "role": "Atelier Manager", "country": "RO", "order": 3},
+        {
+            "name": "Andreea Savin",
+            "role": "Atelier Manager",
+            "country": "RO",
+            "language": "en",
+            "order": 3,
+        },
     )
     speaker = session.speakers.get()
     client.post(
         url("speaker_edit", session.pk, speaker.pk),
-        {"name": "Andreea Savin", "role": "Manager", "country": "RO", "order": 3},
+        {"name": "Andreea Savin", "role": "Manager", "country": "RO", "language": "en", "order": 3},
     )
     speaker.refresh_from_db()
     assert speaker.role == "Manager"
@@ -157,7 +163,7 @@ def test_cancelling_a_session_asks_then_tells_every_registrant(client_for, sessi
     assert (
         "Yes, cancel the session" in client.get(url("manage_cancel", session.pk)).content.decode()
     )
-    client.post(url("manage_cancel", session.pk), {"note": "The speakers are ill."})
+    client.post(url("manage_cancel", session.pk), {"note_en": "The speakers are ill."})
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED
     told = set(
@@ -306,7 +312,7 @@ def test_the_detail_page_counts_are_fixed(
 
 SESSION_FORM = {
     "number": 12,
-    "title": "Public procurement",
+    "title_en": "Public procurement",
     "slug": "public-procurement",
     "starts_at": "2031-03-04T10:30",
     "ends_at": "2031-03-04T12:00",

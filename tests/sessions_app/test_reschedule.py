@@ -184,7 +184,7 @@ def test_the_edit_page_says_the_registrants_are_told(client_for, session, organi
     local = session.local_start + timedelta(hours=1)
     data = {
         "number": session.number,
-        "title": session.title,
+        "title_en": session.title,
         "slug": session.slug,
         "starts_at": f"{local:%Y-%m-%dT%H:%M}",
         "ends_at": f"{local + timedelta(hours=2):%Y-%m-%dT%H:%M}",
