@@ -1,6 +1,10 @@
+import uuid
+
 from django import template
+from django.template.base import token_kwargs
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from ensie_portal.core.text import render_markdown
 
@@ -49,3 +53,43 @@ def query_replace(context, **changes):
 def colon():
     """The colon after a label, as each language writes it ("Place:", « Lieu : »)."""
     return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+
+class ScrollableTableNode(template.Node):
+    def __init__(self, nodelist, kwargs):
+        self.nodelist = nodelist
+        self.kwargs = kwargs
+
+    def render(self, context):
+        options = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        partial = context.template.engine.get_template("partials/_table.html")
+        return partial.render(
+            context.new(
+                {
+                    "caption": options.get("caption", ""),
+                    "hide_caption": options.get("hide_caption", False),
+                    "caption_id": options.get("id") or f"table-{uuid.uuid4().hex[:8]}",
+                    "rows": mark_safe(self.nodelist.render(context)),  # noqa: S308 (rendered by the engine)
+                }
+            )
+        )
+
+
+@register.tag
+def scrollable_table(parser, token):
+    """A table that may be wider than a phone, in the one wrapper that is allowed to scroll
+    sideways (WCAG 1.4.10): a named region that keyboard users can focus and scroll.
+
+        {% scrollable_table caption=_("Audit trail") hide_caption=True %}
+          <thead>…</thead><tbody>…</tbody>
+        {% endscrollable_table %}
+    """
+    bits = token.split_contents()
+    kwargs = token_kwargs(bits[1:], parser)
+    if "caption" not in kwargs or len(kwargs) != len(bits) - 1:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes caption=..., and optionally hide_caption=... and id=..."
+        )
+    nodelist = parser.parse(("endscrollable_table",))
+    parser.delete_first_token()
+    return ScrollableTableNode(nodelist, kwargs)
