@@ -1,11 +1,20 @@
 """A small HTML tree for assertions on rendered pages (the standard library's parser): find
-elements by tag, id, class or attribute, read their attributes and text."""
+elements by tag, id, class or attribute, read their attributes and text. It nests elements as
+a browser would for the cases the portal meets (void elements, a paragraph closed by a block),
+not the whole HTML parsing algorithm."""
 
 from html.parser import HTMLParser
 
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
+}  # fmt: skip
+# A start tag of these closes an open <p>, as browsers parse it: <p><ul> is an empty paragraph
+# followed by a list.
+CLOSES_P = {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol",
+    "p", "pre", "section", "table", "ul",
 }  # fmt: skip
 
 
@@ -69,6 +78,8 @@ class _Builder(HTMLParser):
         self.current = self.root
 
     def handle_starttag(self, tag, attrs):
+        if tag in CLOSES_P and self.current.tag == "p":
+            self.current = self.current.parent
         element = Element(tag, {name: value or "" for name, value in attrs}, self.current)
         self.current.children.append(element)
         if tag not in VOID:
