@@ -103,7 +103,8 @@ def assert_accessible(session: PageSession):
     """No axe-core violation on the page the session shows now.
 
     axe-core is a script: for a session without JavaScript the same URL is opened, with the
-    same cookies, in a JavaScript-enabled context (the portal's pages do not depend on it).
+    same cookies and the same screen size, in a JavaScript-enabled context (the portal's pages
+    do not depend on it).
     """
     global _AXE
     if _AXE is None:
@@ -112,7 +113,9 @@ def assert_accessible(session: PageSession):
         results = _AXE.run(session.page)
     else:
         context = session.browser.new_context(
-            storage_state=session.context.storage_state(), bypass_csp=True
+            storage_state=session.context.storage_state(),
+            bypass_csp=True,
+            viewport=session.page.viewport_size,
         )
         try:
             page = context.new_page()

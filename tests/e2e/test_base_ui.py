@@ -109,3 +109,20 @@ def test_the_second_factor_pages_are_accessible_and_bring_back_to_the_page(open_
     staff.page.fill("input[name=code]", totp_code())
     staff.page.click("main button[type=submit]")
     staff.page.wait_for_url("**/admin/")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_a_rejected_form_puts_the_focus_on_its_error_summary(open_page, javascript):
+    session = open_page(javascript=javascript)
+    page = session.page
+    session.goto("/join/interest/")
+    page.fill("#id_contact_email", "not an address")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("[data-error-summary]")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    # Its first link takes the keyboard to the field in error.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    assert_accessible(session)

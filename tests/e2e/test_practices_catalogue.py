@@ -114,3 +114,67 @@ def test_without_javascript_the_auto_apply_note_is_not_shown(open_page, demo_dat
     session = open_page(javascript=False)
     session.goto("/practices/")
     assert not session.page.locator("[data-auto-apply-note]").is_visible()
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def first_result_top(page) -> float:
+    return page.evaluate(
+        "document.querySelector('.practice-list > li').getBoundingClientRect().top + scrollY"
+    )
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_open_on_demand(open_page, demo_data):
+    session = open_page(javascript=False)
+    page = session.page
+    page.set_viewport_size(PHONE)
+    session.goto("/practices/")
+    assert first_result_top(page) < 1000  # within the first screen or so, not 3,000 px down
+    assert not page.locator("#facet-country-BE").is_visible()
+    page.click("summary:has-text('Show the filters')")
+    page.check("#facet-country-BE")
+    page.click("text=Apply filters")
+    assert "country=BE" in page.url
+    assert page.locator("#results-title").inner_text() == "3 practices"
+    assert first_result_top(page) < 1000
+    assert_accessible(session)
+
+
+def test_on_a_wide_screen_the_filters_are_shown_beside_the_results(open_page, demo_data):
+    session = open_page(javascript=False)
+    page = session.page
+    session.goto("/practices/")
+    assert not page.locator(".practice-facets > summary").is_visible()
+    filters = page.locator("#facet-country-BE").bounding_box()
+    results = page.locator("#results-title").bounding_box()
+    assert filters["x"] + filters["width"] < results["x"]
+    assert abs(filters["y"] - results["y"]) < 300
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_skip_to_the_results_moves_the_keyboard_focus_there(open_page, demo_data, javascript):
+    session = open_page(javascript=javascript)
+    page = session.page
+    page.set_viewport_size(PHONE)
+    session.goto("/practices/?q=emploi")
+    page.locator("a", has_text="Skip to the results").press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results"
+    page.keyboard.press("Tab")  # the next stop is in the results: the first practice, not a filter
+    assert page.evaluate("document.activeElement.closest('#results') !== null")
+
+
+def test_on_a_phone_with_javascript_a_ticked_box_keeps_the_filters_open_and_the_focus_on_it(
+    open_page, demo_data
+):
+    session = open_page(javascript=True)
+    page = session.page
+    page.set_viewport_size(PHONE)
+    session.goto("/practices/")
+    page.click("summary:has-text('Show the filters')")
+    page.focus("#facet-country-BE")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert "country=BE" in page.url
+    assert page.evaluate("document.activeElement.id") == "facet-country-BE"
+    assert page.locator("#facet-country-BE").is_visible()

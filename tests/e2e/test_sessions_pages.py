@@ -57,3 +57,22 @@ def test_the_organisers_pages_are_accessible(open_page, demo_data):
         f"/sessions/manage/{seminar.pk}/registrants/{registrant.pk}/cancel/",
     ]:
         check(session, path)
+
+
+def test_the_session_page_puts_the_content_first_and_wide(open_page, demo_data):
+    session = open_page(javascript=False)
+    page = session.page
+    seminar = Session.objects.get(number=7)
+    session.goto(seminar.get_absolute_url())
+    content = page.locator(".session-detail > :first-child").bounding_box()
+    registration = page.locator("aside[aria-labelledby=register-title]").bounding_box()
+    # At 1280 px: the content is the wide column, the registration a narrower one beside it.
+    assert content["width"] > 1.5 * registration["width"]
+    assert content["x"] < registration["x"]
+    assert abs(content["y"] - registration["y"]) < 10
+    # At 360 px: one column, the registration below the content, nothing wider than the screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    content = page.locator(".session-detail > :first-child").bounding_box()
+    registration = page.locator("aside[aria-labelledby=register-title]").bounding_box()
+    assert registration["y"] >= content["y"] + content["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
