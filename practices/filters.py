@@ -69,7 +69,7 @@ def is_slug(value: str) -> bool:
 
 
 def is_country(value: str) -> bool:
-    return countries.alpha2(value) == value
+    return bool(value) and countries.alpha2(value) == value
 
 
 def term_filter(through_field: str):

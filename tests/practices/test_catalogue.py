@@ -88,6 +88,12 @@ def test_filters_combine(client, catalogue, query, expected):
     assert set(titles(client.get(f"{LIST}?{query}"))) == expected
 
 
+def test_empty_filter_values_are_ignored(client, catalogue):
+    """A form sending its empty choices (``?country=``) shows the whole catalogue, not none."""
+    response = client.get(f"{LIST}?q=&country=&sector=&theme=&type=&language=&year_min=")
+    assert sorted(titles(response)) == sorted(p.title for p in catalogue)
+
+
 def test_a_practice_in_two_chosen_sectors_is_listed_once(client, catalogue):
     response = client.get(f"{LIST}?sector=recycling&sector=catering")
     assert titles(response).count("French repair café") == 1
