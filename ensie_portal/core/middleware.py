@@ -27,6 +27,33 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class HeadAsGetMiddleware:
+    """Answer HEAD wherever GET is answered, as HTTP requires, with the headers of GET and no body.
+
+    The view runs as for a GET (``require_GET`` and ``require_http_methods(["GET", ...])`` then
+    accept it; a POST-only view still answers 405); the body is dropped here, a streamed one
+    before it is produced, so a HEAD on an export never builds the export. First in
+    ``MIDDLEWARE``: every other middleware sees the GET.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = []  # closed with the response (e.g. a file's handle)
+        else:
+            response.content = b""
+        return response
+
+
 class CleanInputMiddleware:
     """Strip control characters (``core.text.CONTROL_CHARACTERS``: NUL, which PostgreSQL refuses
     in text, and the others XML cannot carry) from every query string parameter, posted form
