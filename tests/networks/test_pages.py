@@ -309,7 +309,7 @@ def test_a_renamed_non_pdf_is_refused_with_a_clear_message(client, drafting):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "“letter.pdf” is not a PDF document" in page
+    assert "“letter.pdf” is not a valid PDF document" in page
     assert 'id="id_motivation_letter_upload_errors"' in page
     assert 'value="Réseau"' in page
     application.refresh_from_db()
@@ -503,10 +503,22 @@ def test_staff_can_only_upload_a_pdf_as_a_join_document(client):
     url = reverse("admin:networks_joindocument_add")
     data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
     response = client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", b"not a pdf")})
-    assert "is not a PDF document" in response.content.decode()
+    assert "is not a valid PDF document" in response.content.decode()
     assert not JoinDocument.objects.exists()
     client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", PDF_BYTES)})
     assert JoinDocument.objects.get().title == "Statutes"
+
+
+def test_a_join_document_is_stored_under_a_pdf_name_never_as_a_page(client):
+    """The join documents are public files: one stored as .html would be served as a page."""
+    client.force_login(make_staff(is_superuser=True))
+    url = reverse("admin:networks_joindocument_add")
+    data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
+    polyglot = b"<!doctype html><script>alert(document.cookie)</script>\n" + PDF_BYTES
+    response = client.post(url, {**data, "file": SimpleUploadedFile("s.html", polyglot)})
+    assert "is not a valid PDF document" in response.content.decode()
+    client.post(url, {**data, "file": SimpleUploadedFile("statutes.html", PDF_BYTES)})
+    assert JoinDocument.objects.get().file.name == "join-documents/statutes.pdf"
 
 
 def test_the_review_form_shows_the_findings_already_recorded(client):

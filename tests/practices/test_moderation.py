@@ -10,7 +10,7 @@ from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Network
 from practices import services
 from practices.models import Practice
-from tests.factories import UserFactory, make_staff
+from tests.factories import UserFactory, make_staff, pdf_bytes
 from tests.practices.factories import (
     PracticeFactory,
     SectorFactory,
@@ -297,7 +297,7 @@ def test_a_representative_saves_a_draft_then_submits_it(client, representative):
 
 def test_a_representative_submits_directly_with_a_pdf(client, representative):
     client.force_login(representative)
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    pdf = SimpleUploadedFile("report.pdf", pdf_bytes(), content_type="application/pdf")
     client.post("/practices/contribute/", form_data(submit="1", attachment=pdf))
     practice = Practice.objects.get()
     assert practice.status == Status.SUBMITTED
@@ -314,7 +314,7 @@ def test_bad_input_is_explained_next_to_each_field_and_kept(client, representati
     html = response.content.decode()
     for name in ["title", "year", "website", "attachment"]:
         assert f'id="id_{name}_errors"' in html, name
-    assert "Only PDF documents can be attached." in html
+    assert "“virus.pdf” is not a valid PDF document." in html
     assert "Des vélos réparés par des personnes en insertion." in html
     assert not Practice.objects.exists()
 
