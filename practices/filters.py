@@ -89,7 +89,9 @@ def term_filter(through_field: str):
 
 
 class PracticeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    # As long as the search box lets it be (its maxlength): PostgreSQL's highlighting of a
+    # query of thousands of words would take minutes; a longer one is ignored.
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     country = ValuesFilter(label=_("Country"), valid=is_country)
     sector = ValuesFilter(
         label=_("Sector"), field_name="sectors", method=term_filter("sector"), valid=is_slug
