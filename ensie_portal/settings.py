@@ -144,6 +144,8 @@ SESSIONS_ANONYMISE_AFTER_DAYS = env.int("SESSIONS_ANONYMISE_AFTER_DAYS", default
 NETWORKS_INTEREST_RATE_LIMIT = env.int("NETWORKS_INTEREST_RATE_LIMIT", default=10)
 # Registration form submissions per client address and hour.
 SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
+# Submissions of the contribution form (/practices/contribute/) per signed-in user and hour.
+PRACTICES_CONTRIBUTE_RATE_LIMIT = env.int("PRACTICES_CONTRIBUTE_RATE_LIMIT", default=30)
 # Registration by email: the address shown on every session (``sessions+7@...`` names session
 # 7) and the IMAP mailbox behind it (``imaps://user:password@host/INBOX``; unset: no polling).
 SESSIONS_MAILBOX_ADDRESS = env.str("SESSIONS_MAILBOX_ADDRESS", default="sessions@ensie.org")

@@ -335,3 +335,17 @@ def test_reserved_words_never_become_a_slug(representative):
         data={**form_data(sectors=[], themes=[]), "title": "Feed", "year": 2020},
     )
     assert practice.slug == "feed-2"
+
+
+def test_contributions_past_the_hourly_limit_are_refused_and_kept_on_the_page(
+    client, representative, settings
+):
+    settings.PRACTICES_CONTRIBUTE_RATE_LIMIT = 2
+    client.force_login(representative)
+    for n in range(2):
+        client.post("/practices/contribute/", form_data(title=f"Vélo {n}", save="1"))
+    response = client.post("/practices/contribute/", form_data(title="Vélo 3", save="1"))
+    page = response.content.decode()
+    assert "Too many attempts. Please try again later." in page
+    assert 'value="Vélo 3"' in page
+    assert Practice.objects.count() == 2
