@@ -32,11 +32,14 @@ def _country_field(label):
 class InterestForm(forms.Form):
     """Step 1, public: a network expresses its interest in joining."""
 
+    # The lengths of the columns that keep them (the network's, the application's).
     organisation = forms.CharField(label=_("Organisation"), max_length=255)
     country = _country_field(_("Country"))
     contact_name = forms.CharField(label=_("Contact name"), max_length=200)
-    contact_email = forms.EmailField(label=_("Contact email"))
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     wise_count = forms.IntegerField(
         label=_("Number of member WISEs"),
         min_value=0,

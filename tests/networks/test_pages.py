@@ -185,6 +185,38 @@ def test_interest_form_errors_are_next_to_the_field_and_input_is_kept(client):
     assert not Application.objects.exists()
 
 
+# Valid, and longer than the 254 characters an email column holds.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3 + ["c" * 30]) + ".org"
+
+
+def test_interest_values_longer_than_their_columns_are_refused_next_to_their_field(client):
+    """They gave a server error (the database refused them) instead of a message."""
+    response = client.post(
+        reverse("networks:interest"),
+        {**INTEREST, "website": "https://example.org/" + "a" * 190, "contact_email": LONG_EMAIL},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_website_errors"' in page
+    assert 'id="id_contact_email_errors"' in page
+    assert 'value="Réseau test"' in page
+    assert not Application.objects.exists()
+
+
+def test_the_longest_names_the_interest_form_takes_are_saved(client):
+    organisation, contact = "R" * 255, "L" * 200
+    response = client.post(
+        reverse("networks:interest"),
+        {**INTEREST, "organisation": organisation, "contact_name": contact},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.network.legal_name, application.contact_name) == (organisation, contact)
+    # The new account's profile keeps what fits in its shorter columns.
+    account = User.objects.get(email="lea@example.org")
+    assert (account.organisation, account.display_name) == ("R" * 200, "L" * 150)
+
+
 def test_interest_form_is_rate_limited(client, settings):
     settings.NETWORKS_INTEREST_RATE_LIMIT = 5
     for n in range(5):
