@@ -11,11 +11,12 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
 PYTEST_ARGS ?=
 PIP_FLAGS := --disable-pip-version-check --quiet
 
-.PHONY: help setup setup-test run test faults lint format messages services bench clean
+.PHONY: help setup setup-test run test faults fuzz lint format messages services bench clean
 
 help:
 	@echo "make run    - set up and serve the portal with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up everything the tests need and run lint + the whole suite"
+	@echo "make fuzz   - the long fuzz run (hypothesis, >= 10,000 examples, tests/test_fuzz.py)"
 	@echo "make setup  - only install (virtualenv + dependencies)"
 	@echo "make faults - only the fault tests (Redis down, worker killed, supervision)"
 	@echo "make bench  - run the benchmarks (see bench/README.md)"
@@ -66,6 +67,10 @@ test: setup-test services lint
 # Only the fault tests (part of `make test` too): Redis stopped, worker killed, supervision.
 faults: setup-test services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -m faults $(PYTEST_ARGS)
+
+# The slow part of the fuzz tests, left out of `make test` by the `slow` marker (pyproject).
+fuzz: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 -m slow tests/test_fuzz.py $(PYTEST_ARGS)
 
 # Benchmarks run with production-like settings (DEBUG off) and a throwaway secret key.
 BENCH_ENV := SECRET_KEY=bench-only-secret-key-not-for-production-0123456789 STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0

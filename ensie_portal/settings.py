@@ -57,8 +57,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # HEAD answered wherever GET is (first: every other middleware sees a GET).
+    "ensie_portal.core.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Control characters (NUL...) out of every parameter, form field and cookie.
+    "ensie_portal.core.middleware.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +200,8 @@ ACCOUNTS_UNUSED_ERASE_AFTER_DAYS = _retention_days("ACCOUNTS_UNUSED_ERASE_AFTER_
 NETWORKS_INTEREST_RATE_LIMIT = env.int("NETWORKS_INTEREST_RATE_LIMIT", default=10)
 # Registration form submissions per client address and hour.
 SESSIONS_REGISTER_RATE_LIMIT = env.int("SESSIONS_REGISTER_RATE_LIMIT", default=10)
+# Submissions of the contribution form (/practices/contribute/) per signed-in user and hour.
+PRACTICES_CONTRIBUTE_RATE_LIMIT = env.int("PRACTICES_CONTRIBUTE_RATE_LIMIT", default=30)
 # Registration by email: the address shown on every session (``sessions+7@...`` names session
 # 7) and the IMAP mailbox behind it (``imaps://user:password@host/INBOX``; unset: no polling).
 SESSIONS_MAILBOX_ADDRESS = env.str("SESSIONS_MAILBOX_ADDRESS", default="sessions@ensie.org")

@@ -3,6 +3,7 @@ from itertools import pairwise
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.files.uploadedfile import UploadedFile
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -10,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.pdf import pdf_upload_clean
 
-from .forms import validate_pdf
 from .models import (
     AgendaItem,
     Application,
@@ -303,8 +304,10 @@ class JoinDocumentForm(forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and hasattr(upload, "content_type"):  # a new upload
-            validate_pdf(upload)
+        if isinstance(upload, UploadedFile):  # a new upload
+            pdf_upload_clean(
+                upload, max_name_length=JoinDocument._meta.get_field("file").max_length
+            )
         return upload
 
 

@@ -1,7 +1,6 @@
 """Forms of the membership area: they validate, they never write."""
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ensie_portal.core.i18n import format_when
+from ensie_portal.core.pdf import PdfField
 
 from .models import (
     CRITERIA_GROUPS,
@@ -26,8 +26,6 @@ from .selectors import (
 )
 from .services import BOARD_DECISIONS, REQUEST_FIELDS, request_missing_fields
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 UPLOAD_FIELDS = {"motivation_letter": "motivation_letter_upload", "statutes": "statutes_upload"}
 # The kind of each stored file in its download address (networks:application_file).
 FILE_KINDS = {"motivation_letter": "motivation-letter", "statutes": "statutes"}
@@ -41,11 +39,14 @@ def _country_field(label):
 class InterestForm(forms.Form):
     """Step 1, public: a network expresses its interest in joining."""
 
+    # The lengths of the columns that keep them (the network's, the application's).
     organisation = forms.CharField(label=_("Organisation"), max_length=255)
     country = _country_field(_("Country"))
     contact_name = forms.CharField(label=_("Contact name"), max_length=200)
-    contact_email = forms.EmailField(label=_("Contact email"))
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     wise_count = forms.IntegerField(
         label=_("Number of member WISEs"),
         min_value=0,
@@ -64,42 +65,18 @@ class FeeCalculatorForm(forms.Form):
     wise_count = forms.IntegerField(label=_("Number of member WISEs"), min_value=0)
 
 
-def validate_pdf(upload) -> None:
-    """At most 10 MB and really a PDF (its first bytes), whatever its name says."""
-    if upload.size > MAX_PDF_BYTES:
-        raise forms.ValidationError(
-            _("“%(name)s” is %(size)s; files may be at most 10 MB."),
-            code="too_large",
-            params={"name": upload.name, "size": filesizeformat(upload.size)},
-        )
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    if head != PDF_MAGIC:
-        raise forms.ValidationError(
-            _("“%(name)s” is not a PDF document. Please upload a PDF file."),
-            code="not_pdf",
-            params={"name": upload.name},
-        )
-
-
-class PdfField(forms.FileField):
-    default_validators = [validate_pdf]
-    widget = forms.ClearableFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", PDF_HELP)
-        super().__init__(**kwargs)
-        self.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
+def _pdf_field(label) -> PdfField:
+    # The name is kept (``<file>_name``) to be shown beside the file input.
+    name_length = Application._meta.get_field("motivation_letter_name").max_length
+    return PdfField(label=label, max_name_length=name_length, help_text=PDF_HELP)
 
 
 class RequestForm(forms.ModelForm):
     """Step 3: the reasoned request. Drafts may be incomplete; submission needs everything."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    motivation_letter_upload = PdfField(label=_("Motivation letter"))
-    statutes_upload = PdfField(label=_("Statutes"))
+    motivation_letter_upload = _pdf_field(_("Motivation letter"))
+    statutes_upload = _pdf_field(_("Statutes"))
 
     class Meta:
         model = Application

@@ -325,8 +325,9 @@ def _contact_account(
         with transaction.atomic():
             user = User.objects.create_user(
                 email=email,
-                display_name=contact_name,
-                organisation=organisation,
+                # The profile's columns are shorter than the application's: what fits.
+                display_name=contact_name[: User._meta.get_field("display_name").max_length],
+                organisation=organisation[: User._meta.get_field("organisation").max_length],
                 preferred_language=language,
             )
             user.set_unusable_password()

@@ -69,7 +69,7 @@ def is_slug(value: str) -> bool:
 
 
 def is_country(value: str) -> bool:
-    return countries.alpha2(value) == value
+    return bool(value) and countries.alpha2(value) == value
 
 
 def term_filter(through_field: str):
@@ -88,8 +88,23 @@ def term_filter(through_field: str):
     return method
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A bound of the year range: a whole year from 1 to 9999, else the bound is ignored.
+
+    Beyond the column's range the database would drop the condition altogether, keeping the
+    practices without a year that the list (its facet index) leaves out.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=9999, **kwargs)
+
+
 class PracticeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    # As long as the search box lets it be (its maxlength): PostgreSQL's highlighting of a
+    # query of thousands of words would take minutes; a longer one is ignored.
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     country = ValuesFilter(label=_("Country"), valid=is_country)
     sector = ValuesFilter(
         label=_("Sector"), field_name="sectors", method=term_filter("sector"), valid=is_slug
@@ -99,10 +114,8 @@ class PracticeFilter(django_filters.FilterSet):
     )
     type = ValuesFilter(label=_("Type"), valid=PracticeType.values.__contains__)
     language = ValuesFilter(label=_("Language"), valid=PracticeLanguage.values.__contains__)
-    year_min = django_filters.NumberFilter(
-        label=_("From year"), field_name="year", lookup_expr="gte"
-    )
-    year_max = django_filters.NumberFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
 
     class Meta:
         model = Practice

@@ -1,19 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Practice
+from ensie_portal.core.pdf import PdfField
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+from .models import Attachment, Practice
 
 
 class PracticeForm(forms.ModelForm):
     """A contribution; validates only (``services.practice_create`` / ``_update`` save it)."""
 
-    attachment = forms.FileField(
+    attachment = PdfField(
         label=_("Attachment (PDF)"),
-        required=False,
         help_text=_("Optional, a PDF document of at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        # Its name becomes the attachment's title.
+        max_name_length=Attachment._meta.get_field("title").max_length,
     )
 
     website = forms.URLField(
@@ -59,18 +59,6 @@ class PracticeForm(forms.ModelForm):
         if year is not None and not 1950 <= year <= 2100:
             raise forms.ValidationError(_("Enter a year between 1950 and 2100."))
         return year
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return None
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(5)
-        upload.seek(0)
-        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
-            raise forms.ValidationError(_("Only PDF documents can be attached."))
-        return upload
 
     def practice_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

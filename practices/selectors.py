@@ -99,9 +99,9 @@ def practice_filterset(*, params: QueryDict) -> PracticeFilter:
 
 
 def _search_text(filterset: PracticeFilter) -> str:
-    if filterset.is_valid():
-        return (filterset.form.cleaned_data.get("q") or "").strip()
-    return (filterset.data.get("q") or "").strip()
+    """The validated text query: kept when another filter is invalid, never the raw one."""
+    filterset.is_valid()
+    return (filterset.form.cleaned_data.get("q") or "").strip()
 
 
 def practice_sorted(*, queryset: QuerySet, query: str, sort: str) -> QuerySet:

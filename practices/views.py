@@ -2,6 +2,7 @@ import csv
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -254,7 +255,8 @@ def _save_practice(request, form, practice=None):
 def practice_contribute(request):
     form = PracticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if not ratelimit_hit(f"practice-contribute:{request.user.pk}", limit=30, period=3600):
+        limit = settings.PRACTICES_CONTRIBUTE_RATE_LIMIT
+        if not ratelimit_hit(f"practice-contribute:{request.user.pk}", limit=limit, period=3600):
             form.add_error(None, _("Too many attempts. Please try again later."))
         if form.is_valid():
             return _save_practice(request, form)

@@ -25,7 +25,7 @@ def _country_choices():
 
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("Your email address"))
+    email = forms.EmailField(label=_("Your email address"), max_length=254)  # its column
     organisation = forms.CharField(label=_("Organisation"), max_length=255, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
     question = forms.CharField(

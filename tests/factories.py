@@ -1,9 +1,12 @@
+import io
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
+from pypdf import PdfWriter
 
 from ensie_portal.accounts.models import Roles, User
 
@@ -62,3 +65,28 @@ def make_organiser(**kwargs) -> User:
 
 def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def pdf_bytes(*, pages: int = 1) -> bytes:
+    """A real PDF of ``pages`` blank A4 pages, written by pypdf (what the upload forms accept)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# Files that are not PDFs, although they begin like one or hold one: every PDF field refuses them.
+NOT_PDFS = {
+    "a PDF header glued onto a binary": b"%PDF-1.7\n" + bytes(range(256)) * 64,
+    "an HTML page behind a PDF header": (
+        b"%PDF-1.4\n<!doctype html><script>alert(document.cookie)</script>\n%%EOF\n"
+    ),
+    "an HTML page before a real PDF": (
+        b"<!doctype html><script>alert(document.cookie)</script>\n" + pdf_bytes()
+    ),
+    "a PDF without a page": pdf_bytes(pages=0),
+    "a PDF header alone": b"%PDF-1.4 tiny",
+    "an executable": b"MZ\x90\x00 this is an executable",
+}

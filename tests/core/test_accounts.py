@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from ensie_portal.accounts.models import User
+from ensie_portal.outbox.models import OutgoingMail
 from tests.factories import TEST_PASSWORD, UserFactory, make_board_member, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,31 @@ def test_signup_with_bad_input_shows_errors_and_keeps_what_was_typed(client):
     assert 'value="Kept Org"' in html
     assert 'aria-invalid="true"' in html
     assert "Enter a valid email address." in html
+
+
+# Valid addresses: 236 characters (fits the 254 of an email column) and 282 (does not).
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 2 + ["c" * 45]) + ".org"
+TOO_LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3 + ["c" * 30]) + ".org"
+
+
+def test_a_password_reset_for_a_long_address_is_sent(client):
+    """The outbox key named the address: with a long one it overflowed its column (a 500)."""
+    user = UserFactory(email=LONG_EMAIL)
+    response = client.post(reverse("account_reset_password"), {"email": LONG_EMAIL})
+    assert response.status_code == 302
+    assert OutgoingMail.objects.get().to_email == user.email
+
+
+@pytest.mark.parametrize("form", ["account_reset_password", "account_signup"])
+def test_an_address_longer_than_an_email_column_is_refused_with_a_message(client, form):
+    response = client.post(
+        reverse(form),
+        {"email": TOO_LONG_EMAIL, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters (it has 282)." in response.content.decode()
+    assert not OutgoingMail.objects.exists()
+    assert not User.objects.exists()
 
 
 def test_email_is_the_login_and_there_is_no_username():

@@ -18,9 +18,9 @@ from networks.models import (
     Network,
     Representative,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 class NetworkFactory(factory.django.DjangoModelFactory):

@@ -214,6 +214,38 @@ def test_interest_form_errors_are_next_to_the_field_and_input_is_kept(client):
     assert not Application.objects.exists()
 
 
+# Valid, and longer than the 254 characters an email column holds.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3 + ["c" * 30]) + ".org"
+
+
+def test_interest_values_longer_than_their_columns_are_refused_next_to_their_field(client):
+    """They gave a server error (the database refused them) instead of a message."""
+    response = client.post(
+        reverse("networks:interest"),
+        {**INTEREST, "website": "https://example.org/" + "a" * 190, "contact_email": LONG_EMAIL},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_website_errors"' in page
+    assert 'id="id_contact_email_errors"' in page
+    assert 'value="Réseau test"' in page
+    assert not Application.objects.exists()
+
+
+def test_the_longest_names_the_interest_form_takes_are_saved(client):
+    organisation, contact = "R" * 255, "L" * 200
+    response = client.post(
+        reverse("networks:interest"),
+        {**INTEREST, "organisation": organisation, "contact_name": contact},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.network.legal_name, application.contact_name) == (organisation, contact)
+    # The new account's profile keeps what fits in its shorter columns.
+    account = User.objects.get(email="lea@example.org")
+    assert (account.organisation, account.display_name) == ("R" * 200, "L" * 150)
+
+
 def test_interest_form_is_rate_limited(client, settings):
     settings.NETWORKS_INTEREST_RATE_LIMIT = 5
     for n in range(5):
@@ -338,7 +370,7 @@ def test_a_renamed_non_pdf_is_refused_with_a_clear_message(client, drafting):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "“letter.pdf” is not a PDF document" in page
+    assert "“letter.pdf” is not a valid PDF document" in page
     assert 'id="id_motivation_letter_upload_errors"' in page
     assert 'value="Réseau"' in page
     application.refresh_from_db()
@@ -532,10 +564,22 @@ def test_staff_can_only_upload_a_pdf_as_a_join_document(client):
     url = reverse("admin:networks_joindocument_add")
     data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
     response = client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", b"not a pdf")})
-    assert "is not a PDF document" in response.content.decode()
+    assert "is not a valid PDF document" in response.content.decode()
     assert not JoinDocument.objects.exists()
     client.post(url, {**data, "file": SimpleUploadedFile("s.pdf", PDF_BYTES)})
     assert JoinDocument.objects.get().title == "Statutes"
+
+
+def test_a_join_document_is_stored_under_a_pdf_name_never_as_a_page(client):
+    """The join documents are public files: one stored as .html would be served as a page."""
+    client.force_login(make_staff(is_superuser=True))
+    url = reverse("admin:networks_joindocument_add")
+    data = {"kind": "statutes", "language": "en", "title": "Statutes", "is_published": "on"}
+    polyglot = b"<!doctype html><script>alert(document.cookie)</script>\n" + PDF_BYTES
+    response = client.post(url, {**data, "file": SimpleUploadedFile("s.html", polyglot)})
+    assert "is not a valid PDF document" in response.content.decode()
+    client.post(url, {**data, "file": SimpleUploadedFile("statutes.html", PDF_BYTES)})
+    assert JoinDocument.objects.get().file.name == "join-documents/statutes.pdf"
 
 
 def test_the_review_form_shows_the_findings_already_recorded(client):

@@ -3,6 +3,7 @@ as the current file, used at submission, and stays private."""
 
 import datetime
 import html
+import io
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,10 @@ import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfWriter
 
 from networks.models import Application
-from tests.factories import UserFactory
+from tests.factories import NOT_PDFS, UserFactory
 from tests.networks.factories import PDF_BYTES, ApplicationFactory, GeneralAssemblyFactory
 from tests.networks.test_pages import request_data
 
@@ -81,7 +83,7 @@ def test_only_the_valid_file_is_kept_when_the_other_one_is_refused(client, draft
     response = client.post(url, {**_files(statutes_upload=fake), "save": ""})
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
-    assert "“statutes.pdf” is not a PDF document" in page
+    assert "“statutes.pdf” is not a valid PDF document" in page
     assert "Current file: " in page
     assert "Lettre de motivation.pdf" in page
     application.refresh_from_db()
@@ -161,3 +163,50 @@ def test_no_file_is_kept_once_the_request_can_no_longer_be_changed(client, draft
     application.refresh_from_db()
     assert not application.motivation_letter
     assert not application.statutes
+
+
+@pytest.mark.parametrize("kind", NOT_PDFS)
+def test_a_file_that_is_not_a_real_pdf_is_refused_and_the_rest_kept(client, drafting, kind):
+    """A PDF header glued onto a binary or an HTML page, or HTML holding a PDF, is no PDF: it
+    is refused with a message beside its input, what was typed stays, the valid file is kept."""
+    application, url = drafting
+    fake = SimpleUploadedFile("statuts.pdf", NOT_PDFS[kind], "application/pdf")
+    data = {**request_data(GeneralAssemblyFactory()), **_files(statutes_upload=fake), "save": ""}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "“statuts.pdf” is not a valid PDF document. Please upload a PDF file." in page
+    assert 'id="id_statutes_upload_errors"' in page
+    assert 'value="Réseau"' in page
+    assert "Current file: " in page  # the letter, kept on the draft
+    application.refresh_from_db()
+    assert _read(application.motivation_letter) == LETTER
+    assert not application.statutes
+
+
+def test_a_password_protected_pdf_is_refused_with_its_own_message(client, drafting):
+    _application, url = drafting
+    protected = PdfWriter()
+    protected.add_blank_page(width=595, height=842)
+    protected.encrypt("secret")
+    content = io.BytesIO()
+    protected.write(content)
+    locked = SimpleUploadedFile("statuts.pdf", content.getvalue(), "application/pdf")
+    response = client.post(url, {**_files(statutes_upload=locked), "save": ""})
+    assert response.status_code == 400
+    assert "“statuts.pdf” is protected by a password" in html.unescape(response.content.decode())
+
+
+def test_a_real_pdf_under_another_name_is_kept_as_a_pdf(client, drafting):
+    application, url = drafting
+    long_name = "Lettre de motivation du réseau " * 12 + ".html"
+    letter = SimpleUploadedFile(long_name, LETTER, "text/html")
+    response = client.post(url, {**_files(motivation_letter_upload=letter), "save": ""})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert _read(application.motivation_letter) == LETTER
+    assert application.motivation_letter.name.endswith(".pdf")
+    name = application.motivation_letter_name
+    assert name.startswith("Lettre de motivation du réseau")
+    assert name.endswith(".pdf")
+    assert len(name) <= 255

@@ -2,13 +2,15 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from practices.models import Attachment, Practice
-from tests.factories import UserFactory, make_staff
+from tests.factories import NOT_PDFS, UserFactory, make_staff, pdf_bytes
 from tests.practices.factories import PracticeFactory, make_editor, make_representative
+from tests.practices.test_moderation import form_data
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 the report"
+PDF = pdf_bytes()
 
 
 def practice_with_pdf(**kwargs) -> tuple[Practice, Attachment]:
@@ -83,3 +85,47 @@ def test_staff_see_a_practices_attachments_in_the_admin_with_a_download_link(cli
     response = client.get(f"/admin/practices/practice/{practice.pk}/change/")
     assert response.status_code == 200
     assert url(practice, attachment) in response.content.decode()
+
+
+# --- Uploads through the contribution form ---------------------------------------------------
+
+
+def contribute(client, name, content):
+    client.force_login(make_representative())
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    return client.post("/practices/contribute/", form_data(save="1", attachment=upload))
+
+
+@pytest.mark.parametrize("kind", NOT_PDFS)
+def test_a_file_that_is_not_a_real_pdf_is_refused_and_the_form_kept(client, kind):
+    response = contribute(client, "report.pdf", NOT_PDFS[kind])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“report.pdf” is not a valid PDF document. Please upload a PDF file." in page
+    assert 'id="id_attachment_errors"' in page
+    assert 'value="Vélo solidaire"' in page
+    assert not Practice.objects.exists()
+
+
+def test_a_real_pdf_is_attached_under_a_pdf_name_whatever_it_was_called(client):
+    pdf = pdf_bytes(pages=2)
+    contribute(client, "rapport annuel.html", pdf)
+    attachment = Practice.objects.get().attachments.get()
+    assert attachment.title == "rapport annuel.pdf"
+    assert attachment.file.name.endswith(".pdf")
+    assert attachment.size == len(pdf)
+    response = client.get(url(attachment.practice, attachment))
+    assert b"".join(response.streaming_content) == pdf
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_pdf_with_a_name_too_long_for_the_title_is_attached_under_a_shortened_name(client):
+    """A name over 200 characters used to overflow the title's column: a server error."""
+    response = contribute(client, "Rapport d’activité " * 15 + ".pdf", pdf_bytes())
+    assert response.status_code == 302
+    attachment = Practice.objects.get().attachments.get()
+    assert attachment.title.startswith("Rapport d’activité Rapport")
+    assert attachment.title.endswith(".pdf")
+    assert len(attachment.title) == 200
+    assert attachment.file.name.endswith(".pdf")
+    assert len(attachment.file.name) <= Attachment._meta.get_field("file").max_length

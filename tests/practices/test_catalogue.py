@@ -1,5 +1,6 @@
 """The public catalogue: filters, facets, sorting, pagination, chips, detail page."""
 
+import json
 import re
 
 import pytest
@@ -86,6 +87,24 @@ def test_the_list_shows_only_published_practices(client, catalogue):
 )
 def test_filters_combine(client, catalogue, query, expected):
     assert set(titles(client.get(f"{LIST}?{query}"))) == expected
+
+
+def test_empty_filter_values_are_ignored(client, catalogue):
+    """A form sending its empty choices (``?country=``) shows the whole catalogue, not none."""
+    response = client.get(f"{LIST}?q=&country=&sector=&theme=&type=&language=&year_min=")
+    assert sorted(titles(response)) == sorted(p.title for p in catalogue)
+
+
+@pytest.mark.parametrize("bound", ["year_min=-1", "year_max=99999999999", "year_max=1e16"])
+def test_a_year_bound_out_of_range_is_ignored_by_the_list_and_the_exports_alike(
+    client, catalogue, bound
+):
+    """Beyond the column's range the database dropped the condition, and the exports listed
+    the practices without a year that the list left out."""
+    PracticeFactory(title="Practice without a year", year=None)
+    listed = client.get(f"{LIST}?{bound}")
+    exported = json.loads(b"".join(client.get(f"/practices/export.json?{bound}").streaming_content))
+    assert listed.context["catalogue"].total == len(exported) == len(catalogue) + 1
 
 
 def test_a_practice_in_two_chosen_sectors_is_listed_once(client, catalogue):

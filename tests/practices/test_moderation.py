@@ -10,7 +10,7 @@ from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Network
 from practices import services
 from practices.models import Practice
-from tests.factories import UserFactory, make_staff
+from tests.factories import UserFactory, make_staff, pdf_bytes
 from tests.practices.factories import (
     PracticeFactory,
     SectorFactory,
@@ -297,7 +297,7 @@ def test_a_representative_saves_a_draft_then_submits_it(client, representative):
 
 def test_a_representative_submits_directly_with_a_pdf(client, representative):
     client.force_login(representative)
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 tiny", content_type="application/pdf")
+    pdf = SimpleUploadedFile("report.pdf", pdf_bytes(), content_type="application/pdf")
     client.post("/practices/contribute/", form_data(submit="1", attachment=pdf))
     practice = Practice.objects.get()
     assert practice.status == Status.SUBMITTED
@@ -314,7 +314,7 @@ def test_bad_input_is_explained_next_to_each_field_and_kept(client, representati
     html = response.content.decode()
     for name in ["title", "year", "website", "attachment"]:
         assert f'id="id_{name}_errors"' in html, name
-    assert "Only PDF documents can be attached." in html
+    assert "“virus.pdf” is not a valid PDF document." in html
     assert "Des vélos réparés par des personnes en insertion." in html
     assert not Practice.objects.exists()
 
@@ -335,3 +335,17 @@ def test_reserved_words_never_become_a_slug(representative):
         data={**form_data(sectors=[], themes=[]), "title": "Feed", "year": 2020},
     )
     assert practice.slug == "feed-2"
+
+
+def test_contributions_past_the_hourly_limit_are_refused_and_kept_on_the_page(
+    client, representative, settings
+):
+    settings.PRACTICES_CONTRIBUTE_RATE_LIMIT = 2
+    client.force_login(representative)
+    for n in range(2):
+        client.post("/practices/contribute/", form_data(title=f"Vélo {n}", save="1"))
+    response = client.post("/practices/contribute/", form_data(title="Vélo 3", save="1"))
+    page = response.content.decode()
+    assert "Too many attempts. Please try again later." in page
+    assert 'value="Vélo 3"' in page
+    assert Practice.objects.count() == 2

@@ -97,6 +97,16 @@ def test_a_query_with_operators_and_punctuation_does_not_fail(client, practices)
     assert found(client, '"économie sociale"') == ["Observatoire"]
 
 
+def test_a_query_longer_than_the_search_box_takes_is_ignored(client, practices):
+    """The box takes 200 characters. Thousands of words in a crafted address made PostgreSQL
+    highlight every one of them in each summary: minutes of work for one request."""
+    response = client.get(LIST, {"q": "insertion " * 21})  # 210 characters
+    assert response.status_code == 200
+    assert response.context["catalogue"].query == ""
+    assert response.context["catalogue"].total == len(practices)
+    assert found(client, ("insertion " * 20).strip()) == ["Atelier de réparation"]
+
+
 def test_search_combines_with_filters_and_facets(client, practices):
     response = client.get(LIST, {"q": "insertion", "language": "en"})
     assert response.context["catalogue"].total == 0

@@ -118,6 +118,18 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(client):
     assert Registration.objects.count() == 0
 
 
+def test_an_email_address_longer_than_its_column_is_refused_next_to_the_field(client):
+    """Valid, but longer than the 254 characters stored: it gave a server error."""
+    session = SessionFactory()
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3 + ["c" * 30]) + ".org"
+    response = client.post(
+        reverse("sessions_app:register", args=[session.slug]), {**FORM, "email": email}
+    )
+    assert response.status_code == 400
+    assert 'id="id_email_errors"' in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
 def test_the_consent_links_the_privacy_page(client):
     session = SessionFactory()
     html = client.get(session.get_absolute_url()).content.decode()
