@@ -198,7 +198,7 @@ def test_contribution_errors_are_summarised(client):
         {"title": "", "summary": "S", "year": "1200", "attachment": fake, "save": "1"},
     )
     summary = parse(response.content).find(**{"data-error-summary": True})
-    assert "Only PDF documents can be attached." in summary.text
+    assert "“virus.pdf” is not a valid PDF document." in summary.text
     assert_rejected(
         response,
         fields=["attachment", "country", "language", "organisation", "title", "type", "year"],
