@@ -1,6 +1,5 @@
 """Every read of the catalogue: the filtered, faceted, sorted list, a practice, exports."""
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -8,7 +7,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -20,13 +18,12 @@ from django_countries import countries
 
 from .facet_index import FACETS, Counts, facet_counts, facet_index, text_matches
 from .filters import PracticeFilter, search_query
-from .models import Practice, PracticeLanguage, PracticeType, Sector, Theme
+from .models import CatalogueVersion, Practice, PracticeLanguage, PracticeType, Sector, Theme
 from .permissions import is_editor
 
 PAGE_SIZE = 20
 # A query matching more practices than this ranks only the newest this many (practice_sorted).
 RANK_CANDIDATES = 500
-CATALOGUE_VERSION_KEY = "practices:catalogue-version"
 SORTS = {
     "relevance": _("relevance"),
     "newest": _("newest first"),
@@ -242,12 +239,18 @@ def _selected(filterset: PracticeFilter, name: str) -> set[str]:
 
 
 def catalogue_version() -> str:
-    """Changes whenever the published catalogue or its taxonomies change (see services)."""
-    version = cache.get(CATALOGUE_VERSION_KEY)
-    if version is None:
-        cache.add(CATALOGUE_VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(CATALOGUE_VERSION_KEY, "0")
-    return version
+    """Changes whenever the published catalogue or its taxonomies change (see services).
+
+    One primary-key read of the database (``CatalogueVersion``): a change and its new version
+    commit together, so no reader sees one without the other, and a change made while Redis
+    was down is seen as well as any other, during the outage and after it.
+    """
+    token = (
+        CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW)
+        .values_list("token", flat=True)
+        .first()
+    )
+    return token or "initial"
 
 
 def practice_counts(*, filterset: PracticeFilter) -> Counts:

@@ -1,9 +1,12 @@
 """The catalogue through the production cache (Redis): big catalogues, and Redis going away."""
 
+import socket
+
 import pytest
 
-from practices import facet_index
-from tests.practices.factories import PracticeFactory
+from practices import facet_index, services
+from practices.models import Practice
+from tests.practices.factories import PracticeFactory, make_editor
 
 pytestmark = pytest.mark.django_db
 LIST = "/practices/"
@@ -32,3 +35,44 @@ def test_search_works_once_the_catalogue_passes_fourteen_thousand_practices(clie
     assert country_counts(response) == {"BE": 1}
     assert total(client.get(f"{LIST}?country=FR")) == 1
 
+
+def _unanswered_redis() -> str:
+    """The address of a Redis that does not answer: a free port with nothing listening."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_the_catalogue_stays_right_through_a_redis_outage_and_after_it(
+    client, settings, django_capture_on_commit_callbacks
+):
+    PracticeFactory(title="Repair café in Ghent", country="BE")
+    PracticeFactory(title="Canteen in Lyon", country="FR")
+    assert total(client.get(LIST)) == 2  # the index is in Redis and in this process
+    working = settings.CACHES
+    settings.CACHES = {"default": {**working["default"], "LOCATION": _unanswered_redis()}}
+
+    assert total(client.get(LIST)) == 2
+    assert total(client.get(f"{LIST}?q=repair")) == 1
+    waiting = PracticeFactory(
+        title="Repair shop in Tartu",
+        country="EE",
+        status=Practice.Status.SUBMITTED,
+        published_at=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_publish(practice=waiting, actor=make_editor())
+    response = client.get(LIST)
+    assert total(response) == 3
+    assert country_counts(response) == {"BE": 1, "EE": 1, "FR": 1}
+    assert total(client.get(f"{LIST}?q=repair")) == 2
+
+    settings.CACHES = working  # Redis is back, still holding the index from before the outage
+    for process in ("this one", "another one"):
+        if process == "another one":
+            facet_index._memo.clear()
+        response = client.get(LIST)
+        assert total(response) == 3
+        assert country_counts(response) == {"BE": 1, "EE": 1, "FR": 1}
+        assert total(client.get(f"{LIST}?q=repair")) == 2
