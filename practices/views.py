@@ -1,5 +1,4 @@
 import csv
-import io
 import json
 from functools import wraps
 
@@ -212,6 +211,18 @@ def _export_response(request, stream, *, export, content_type: str, filename: st
     return response
 
 
+class _Lines(list):
+    """What csv.writer writes, kept until ``flush``: twice as fast as a reused StringIO, which
+    stores 4 bytes a character once emptied."""
+
+    write = list.append
+
+    def flush(self) -> str:
+        text = "".join(self)
+        self.clear()
+        return text
+
+
 @require_GET
 def export_csv(request):
     export = selectors.practice_export(params=request.GET)
@@ -226,15 +237,13 @@ def export_csv(request):
         return cells
 
     def stream():
-        buffer = io.StringIO()  # one buffer, written and emptied once a chunk
+        buffer = _Lines()  # one buffer, filled and emptied once a chunk
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
-        yield ("\ufeff" + buffer.getvalue()).encode()
+        yield ("\ufeff" + buffer.flush()).encode()
         for chunk in export.chunks:
-            buffer.seek(0)
-            buffer.truncate()
             writer.writerows(map(cells, chunk))
-            yield buffer.getvalue().encode()
+            yield buffer.flush().encode()
 
     return _export_response(
         request,
