@@ -164,6 +164,7 @@ class Gunicorn:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.stop()
                 raise AssertionError(f"gunicorn exited: {self.log.read_text()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
@@ -173,6 +174,7 @@ class Gunicorn:
             except OSError:
                 pass
             time.sleep(0.2)
+        self.stop()
         raise AssertionError(f"gunicorn did not start: {self.log.read_text()}")
 
     def stop(self):
