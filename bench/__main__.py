@@ -13,6 +13,7 @@ import django
 
 BENCHMARKS: list[str] = [
     "practices_list",
+    "practices_export",
     "membership",
     "assembly",
     "sessions_delivery",

@@ -4,10 +4,10 @@
 (``<name>_bench_practices``), seeds 100,000 published practices with realistic French and
 English text and taxonomies using COPY, then requests the list page through the real URL stack
 (middleware, view, templates) for five scenarios and reports SQL queries per page and the server
-time (median and 95th percentile). Last, it streams the CSV export of all rows and reports the
-peak Python memory next to the one of a 10,000-row export: constant memory means both are equal.
-Set BENCH_PRACTICES=N for another size, BENCH_KEEPDB=1 to keep the seeded database between runs,
-BENCH_RUNS=N for fewer timed requests, BENCH_EXPORT=0 to skip the (slow) export.
+time (median and 95th percentile). The cache is Redis (REDIS_URL), as in production, under a
+key prefix of the benchmark's own, whose keys it deletes at the end. The exports are measured by
+``python -m bench practices_export`` (same database). Set BENCH_PRACTICES=N for another size,
+BENCH_KEEPDB=1 to keep the seeded database between runs, BENCH_RUNS=N for fewer timed requests.
 """
 
 import os
@@ -16,7 +16,8 @@ import platform
 import random
 import statistics
 import time
-import tracemalloc
+import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -26,8 +27,7 @@ from django.test import Client
 from django.test.utils import override_settings, setup_test_environment
 
 from practices import demo, facet_index
-from practices.models import Practice, Sector, Theme
-from practices.selectors import CATALOGUE_VERSION_KEY, catalogue_version
+from practices.models import CatalogueVersion, Practice, Sector, Theme
 
 COUNT = int(os.environ.get("BENCH_PRACTICES", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
@@ -173,12 +173,14 @@ def measure(client: Client, url: str, *, runs: int, forget: str = "") -> tuple:
 
     def forget_now():
         if forget == "index":
-            cache.clear()
+            # What practice_catalogue_changed does, without queueing the task that would
+            # build the index: a new version, so the shared index and this process's are old.
+            CatalogueVersion.objects.update_or_create(
+                pk=CatalogueVersion.ROW, defaults={"token": uuid.uuid4().hex}
+            )
             facet_index._memo.clear()
         elif forget == "words":
-            version = catalogue_version()
-            cache.clear()  # the matches of text queries, and the version...
-            cache.set(CATALOGUE_VERSION_KEY, version, None)  # ...which keeps its index
+            cache.clear()  # the matches of text queries (this process keeps its index)
 
     client.get(url)  # warm-up
     forget_now()
@@ -202,43 +204,19 @@ def measure(client: Client, url: str, *, runs: int, forget: str = "") -> tuple:
 
 
 def index_build() -> tuple[float, int]:
-    """Median seconds of building the facet index (the task's work), and its pickled size."""
+    """Median seconds of building the facet index (the task's work), and its size as cached."""
     timings = []
     for _ in range(5):
         began = time.perf_counter()
         index = facet_index.facet_index_build("bench")
         timings.append(time.perf_counter() - began)
-    return statistics.median(timings), len(pickle.dumps(index))
+    return statistics.median(timings), len(pickle.dumps(facet_index._index_packed(index)))
 
 
-def export_peak(client: Client, url: str) -> tuple[int, float, int]:
-    tracemalloc.start()
-    began = time.perf_counter()
-    response = client.get(url)
-    rows = sum(chunk.count(b"\n") for chunk in response.streaming_content) - 1
-    elapsed = time.perf_counter() - began
-    _current, peak = tracemalloc.get_traced_memory()
-    if os.environ.get("BENCH_TRACE"):
-        for stat in tracemalloc.take_snapshot().statistics("traceback")[:3]:
-            print(stat, *stat.traceback.format()[-12:], sep="\n")
-    tracemalloc.stop()
-    return rows, elapsed, peak
-
-
-def main() -> None:
-    if connection.vendor != "postgresql":
-        print("The practices benchmark needs PostgreSQL (set DATABASE_URL).")
-        return
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    setup_test_environment()
-    # An in-process cache: starting new catalogue versions must not flush a shared Redis.
-    override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    ).enable()
+@contextmanager
+def seeded_database():
+    """The benchmark database (``<name>_bench_practices``), seeded unless it already is; kept
+    afterwards with BENCH_KEEPDB=1. Yields the seconds the seeding took."""
     keep = os.environ.get("BENCH_KEEPDB") == "1"
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = f"{settings.DATABASES['default']['NAME']}_bench_practices"
@@ -249,15 +227,55 @@ def main() -> None:
         began = time.perf_counter()
         if not Practice.objects.filter(slug__startswith="bench-").exists():
             seed(COUNT)
-        seeding = time.perf_counter() - began
+        yield time.perf_counter() - began
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
+
+
+@contextmanager
+def bench_cache():
+    """The production cache (Redis) under a key prefix of this run's own, deleted at the end
+    (``clear`` deletes the prefix's keys only)."""
+    prefix = f"bench:practices:{uuid.uuid4().hex[:12]}"
+    with override_settings(
+        CACHES={"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    ):
+        try:
+            yield
+        finally:
+            cache.clear()
+
+
+def machine() -> str:
+    return (
+        f"{platform.node()}, {os.cpu_count()} cores, {platform.python_version()}, "
+        f"PostgreSQL {connection.pg_version // 10000}, load average "
+        f"{' / '.join(f'{load:.1f}' for load in os.getloadavg())} at the start, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        print("The practices benchmark needs PostgreSQL (set DATABASE_URL).")
+        return
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        print("The practices benchmark needs Redis, the production cache (set REDIS_URL).")
+        return
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    setup_test_environment()
+    with seeded_database() as seeding, bench_cache():
         client = Client()
         total = Practice.objects.published().count()
         SCENARIOS[-1] = ("last page", f"/practices/?page={(total + 19) // 20}")
         print(f"## Practices list ({total:,} published practices; seeded in {seeding:.0f} s)\n")
         print(
-            f"{platform.node()}, {os.cpu_count()} cores, {platform.python_version()}, "
-            f"PostgreSQL {connection.pg_version // 10000}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
-            f" {RUNS} requests per scenario through django.test.Client (whole URL stack)\n"
+            f"{machine()}, {RUNS} requests per scenario through django.test.Client (whole URL"
+            " stack), the cache on Redis\n"
         )
         print(
             "| scenario | URL | results | SQL queries | median ms | p95 ms "
@@ -279,7 +297,7 @@ def main() -> None:
         seconds, size = index_build()
         print(
             f"\nFacet index: built in {seconds * 1000:.0f} ms (median of 5), "
-            f"{size / 1024:.0f} KiB pickled.\n"
+            f"{size / 1024:.0f} KiB pickled as cached.\n"
         )
         print("Right after a catalogue change, before the task has built the new index:\n")
         print("| scenario | SQL queries | median ms | p95 ms |")
@@ -287,16 +305,3 @@ def main() -> None:
         for name, url in SCENARIOS:
             queries, median, p95, _results = measure(client, url, runs=10, forget="index")
             print(f"| {name} | {queries} | {median:.1f} | {p95:.1f} |")
-        if os.environ.get("BENCH_EXPORT", "1") != "1":
-            return
-        print()
-        print("| CSV export | rows | seconds | peak Python memory |")
-        print("|---|---:|---:|---:|")
-        for label, url in [
-            ("one country (smaller set)", "/practices/export.csv?country=BE"),
-            ("every practice", "/practices/export.csv"),
-        ]:
-            rows, elapsed, peak = export_peak(client, url)
-            print(f"| {label} | {rows:,} | {elapsed:.1f} | {peak / 1024 / 1024:.1f} MiB |")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)

@@ -13,6 +13,11 @@ The index is built after each change by a task (``practices.build_facet_index``)
 shared cache for every process, and memoised in each process for its version. The matches of a
 text query are read from the database once per version and words, and kept in the cache too;
 the task reads those of the last words searched anew, so that they stay quick after a change.
+
+In the cache every bitset is ``bytes`` (little-endian), never a Python int: Django's Redis
+cache stores a bare int as its decimal text, and Python refuses to read back more than 4,300
+digits (a catalogue past key ~14,300). The cached index is plain data (no class), so it
+unpickles whatever ``FacetIndex`` becomes; its key still names the format.
 """
 
 import hashlib
@@ -30,8 +35,9 @@ from django.db.models.expressions import RawSQL
 from .models import Practice, Sector, Theme
 
 FACETS = ("country", "sector", "theme", "type", "language")
-# Bump the suffix whenever FacetIndex changes shape: a deploy must not read an old pickle.
-INDEX_KEY = "practices:facet-index:v1"
+# Bump the suffixes whenever what is cached changes shape: a deploy must not read an old one.
+INDEX_KEY = "practices:facet-index:v2"
+MATCHES_KEY = "practices:matches:v2"
 # The matches of a text query are kept this long at most (and only for their version).
 MATCHES_CACHE_SECONDS = 3600
 RECENT_SEARCHES_KEY = "practices:recent-searches"
@@ -70,6 +76,42 @@ def bitset(keys: Iterable[int]) -> int:
     for key in keys:
         bits[key >> 3] |= 1 << (key & 7)
     return int.from_bytes(bits, "little")
+
+
+def _packed(bits: int) -> bytes:
+    """A bitset as it is kept in the cache: bytes, little-endian."""
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+def _unpacked(data: bytes) -> int:
+    return int.from_bytes(data, "little")
+
+
+def _index_packed(index: FacetIndex) -> dict:
+    """The index as the cache keeps it: builtins only, every bitset as bytes."""
+    return {
+        "version": index.version,
+        "published": _packed(index.published),
+        "options": {
+            name: {value: _packed(bits) for value, bits in by_value.items()}
+            for name, by_value in index.options.items()
+        },
+        "years": {year: _packed(bits) for year, bits in index.years.items()},
+        "terms": index.terms,
+    }
+
+
+def _index_unpacked(data: dict) -> FacetIndex:
+    return FacetIndex(
+        version=data["version"],
+        published=_unpacked(data["published"]),
+        options={
+            name: {value: _unpacked(bits) for value, bits in by_value.items()}
+            for name, by_value in data["options"].items()
+        },
+        years={year: _unpacked(bits) for year, bits in data["years"].items()},
+        terms=data["terms"],
+    )
 
 
 def _terms() -> dict[str, list[tuple[int, str, str, str]]]:
@@ -158,14 +200,21 @@ def facet_index_build(version: str) -> FacetIndex:
 _memo: dict[str, FacetIndex] = {}
 
 
+def facet_index_share(index: FacetIndex) -> None:
+    """Put ``index`` in the shared cache, for every process (replacing any other version's)."""
+    cache.set(INDEX_KEY, _index_packed(index), None)
+
+
 def _shared(version: str) -> FacetIndex | None:
     """The index in the shared cache, if it is the one of ``version``.
 
     One key holds the latest index whatever its version, so an old version's index never
     lingers in the cache.
     """
-    index = cache.get(INDEX_KEY)
-    return index if index is not None and index.version == version else None
+    data = cache.get(INDEX_KEY)
+    if data is None or data["version"] != version:
+        return None
+    return _index_unpacked(data)
 
 
 def facet_index(version: str) -> FacetIndex:
@@ -186,7 +235,7 @@ def facet_index(version: str) -> FacetIndex:
         if index is None:
             try:
                 index = facet_index_build(version)
-                cache.set(INDEX_KEY, index, None)
+                facet_index_share(index)
             finally:
                 cache.delete(building)
         _memo.clear()  # keep one version only
@@ -202,12 +251,13 @@ def text_matches(version: str, query: str, keys: Iterable[int]) -> int:
     filters share it).
     """
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    key = f"practices:matches:{version}:{digest}"
-    matches = cache.get(key)
-    if matches is None:
-        matches = bitset(keys)
-        cache.set(key, matches, MATCHES_CACHE_SECONDS)
-        _remember_search(query)
+    key = f"{MATCHES_KEY}:{version}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return _unpacked(cached)
+    matches = bitset(keys)
+    cache.set(key, _packed(matches), MATCHES_CACHE_SECONDS)
+    _remember_search(query)
     return matches
 
 

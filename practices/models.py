@@ -182,3 +182,24 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes with every change of the published catalogue or of its
+    taxonomies (``services.practice_catalogue_changed``), in the transaction of the change.
+
+    The facet index is built and cached per token (``selectors.catalogue_version``). Kept in
+    the database rather than in the cache: readers see a new token exactly when they see the
+    change it stands for, whether Redis answered at the time or not.
+    """
+
+    ROW = 1
+
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+
+    def __str__(self):
+        return self.token

@@ -1,8 +1,7 @@
 """Every write to the catalogue: create and edit a practice, submit, publish, return."""
 
-import time
+import uuid
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -10,12 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.workflow import Rule, audit_trail, transition
 from ensie_portal.outbox.services import mail_queue
 
-from .models import Attachment, Practice
+from .models import Attachment, CatalogueVersion, Practice
 from .permissions import is_editor
-from .selectors import CATALOGUE_VERSION_KEY
 from .tasks import build_facet_index
 
 Status = Practice.Status
@@ -41,18 +40,17 @@ EDITABLE = {Status.DRAFT, Status.RETURNED}
 
 
 def practice_catalogue_changed() -> None:
-    """Once the current transaction commits, start a new catalogue version and build its index.
+    """Start a new catalogue version, in the current transaction; build its index on commit.
 
-    A new version makes every process drop its facet index (``facet_index``); the task builds
-    the next one so that no visitor waits for it. Should the task not run (no broker), the
-    first visitor builds it.
+    The version is a row of the database (``CatalogueVersion``), so it commits with the change
+    itself. A new version makes every process drop its facet index (``facet_index``); the task
+    builds the next one so that no visitor waits for it. Should the task not run (no broker),
+    the first visitor builds it.
     """
-
-    def new_version():
-        cache.set(CATALOGUE_VERSION_KEY, str(time.time_ns()), None)
-        build_facet_index.delay()
-
-    transaction.on_commit(new_version, robust=True)
+    CatalogueVersion.objects.update_or_create(
+        pk=CatalogueVersion.ROW, defaults={"token": uuid.uuid4().hex}
+    )
+    task_enqueue_on_commit(build_facet_index)
 
 
 def practice_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

@@ -21,9 +21,13 @@ from tests.factories import UserFactory
 def _isolated_cache(settings, worker_id):
     """The production cache (Redis, ``PortalRedisCache``) under a key prefix of the test's own,
     so that rate limits and indexes of one test never leak into another; its keys are deleted
-    afterwards (``clear`` deletes the prefix's keys only)."""
+    afterwards (``clear`` deletes the prefix's keys only). The facet index this process keeps
+    in memory is forgotten too: every test rolls the catalogue version back to the same one."""
+    from practices import facet_index
+
     prefix = f"test:{worker_id}:{uuid.uuid4().hex[:12]}"
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    facet_index._memo.clear()
     yield
     cache.clear()
 

@@ -126,3 +126,58 @@ class CeleryWorker:
         stop_process(self.process, timeout=20)
         if getattr(self, "_log_file", None):
             self._log_file.close()
+
+
+class Gunicorn:
+    """``gunicorn ensie_portal.wsgi`` in a subprocess on a free port, against the test database,
+    with production settings (DEBUG off). One sync worker unless told otherwise."""
+
+    def __init__(self, *, args: tuple[str, ...] = (), extra_env: dict | None = None):
+        self.port = free_port()
+        # No control socket: its default path is shared by every gunicorn of the user.
+        self.args = ("--workers", "1", "--no-control-socket", *args)
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": current_database_url(),
+            "DJANGO_SETTINGS_MODULE": "ensie_portal.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "test-only-secret-key-for-gunicorn-0123456789abcdefghijklmnop",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "STATIC_MANIFEST": "0",
+            **(extra_env or {}),
+        }
+        self.process = None
+        self.log = ROOT / ".pytest_cache" / f"gunicorn-{os.getpid()}-{self.port}.log"
+
+    def start(self, timeout: float = 60.0):
+        self.log.parent.mkdir(exist_ok=True)
+        self._log_file = self.log.open("w")
+        command = [sys.executable, "-m", "gunicorn", "ensie_portal.wsgi"]
+        self.process = subprocess.Popen(
+            [*command, "--bind", f"127.0.0.1:{self.port}", *self.args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise AssertionError(f"gunicorn exited: {self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"GET /healthz/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if sock.recv(12)[8:] == b" 200":
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise AssertionError(f"gunicorn did not start: {self.log.read_text()}")
+
+    def stop(self):
+        stop_process(self.process, timeout=20)
+        if getattr(self, "_log_file", None):
+            self._log_file.close()

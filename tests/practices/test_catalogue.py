@@ -355,33 +355,36 @@ def test_the_facet_index_is_rebuilt_when_a_practice_is_published(
     from tests.practices.factories import make_editor
 
     assert client.get(LIST).context["catalogue"].total == 5
-    # Other filters: the counts come from the index; only the page is read (keys, then rows).
-    with django_assert_max_num_queries(2):
+    # Other filters: the counts come from the index; only the catalogue version and the page
+    # are read (keys, then rows).
+    with django_assert_max_num_queries(3):
         client.get(f"{LIST}?country=BE&theme=youth")
     waiting = PracticeFactory(
         title="Newly published", country="FI", status=Practice.Status.SUBMITTED, published_at=None
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.practice_publish(practice=waiting, actor=make_editor())
-    # The publication built the new facet index (a task): the next visitor only reads a page.
-    with django_assert_max_num_queries(2):
+    # The publication built the new facet index (a task): the next visitor only reads the
+    # version and a page.
+    with django_assert_max_num_queries(3):
         response = client.get(LIST)
     assert response.context["catalogue"].total == 6
     assert facet(response, "country")["FI"] == (2, False)
 
 
 def test_facet_counts_follow_terms_added_removed_and_deleted(client, catalogue):
-    from django.core.cache import cache
+    from practices.services import practice_catalogue_changed
 
     repair_shop, canteen, _cafe, _report, finnish = catalogue
     recycling = repair_shop.sectors.get()
     canteen.sectors.add(recycling)
     assert facet(client.get(LIST), "sector")["recycling"] == (4, False)
-    cache.clear()  # changes outside the services and the admin keep the same facet index
+    # Changes outside the services and the admin keep the same version (and facet index).
+    practice_catalogue_changed()
     repair_shop.sectors.remove(recycling)
     finnish.sectors.clear()
     assert facet(client.get(LIST), "sector")["recycling"] == (2, False)
-    cache.clear()
+    practice_catalogue_changed()
     canteen.themes.get().delete()  # the "youth" theme: the practices lose it
     response = client.get(f"{LIST}?sector=recycling")
     assert facet(response, "theme") == {"disability": (1, False)}
@@ -395,7 +398,7 @@ def test_another_process_reads_the_facet_index_from_the_shared_cache(
 
     client.get(LIST)  # the first visitor builds the index of this catalogue version
     facet_index._memo.clear()  # as in another worker process, which has none in memory
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the version and the page
         response = client.get(f"{LIST}?country=BE")
     assert response.context["catalogue"].total == 2
     assert facet(response, "country")["FR"] == (2, False)
@@ -414,8 +417,8 @@ def test_a_visitor_waits_for_the_index_another_process_is_building(
     version = catalogue_version()
     ready = facet_index.facet_index_build(version)
     cache.add(f"{facet_index.INDEX_KEY}:{version}:building", 1, 60)  # the task is building it
-    Timer(0.3, cache.set, (facet_index.INDEX_KEY, ready)).start()
-    with django_assert_max_num_queries(2):  # the page only: no second read of the catalogue
+    Timer(0.3, facet_index.facet_index_share, (ready,)).start()
+    with django_assert_max_num_queries(3):  # version and page: no second read of the catalogue
         response = client.get(LIST)
     assert response.context["catalogue"].total == 5
 

@@ -4,12 +4,14 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import QueryDict, StreamingHttpResponse
 
 from practices.models import Practice
-from practices.selectors import practice_export_rows
+from practices.selectors import practice_export
 from tests.practices.factories import PracticeFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +96,38 @@ def test_export_rows_carry_the_taxonomy_and_an_absolute_link(client, practices):
     assert "textile" in csv_text
 
 
-def test_exports_read_the_rows_in_chunks(practices, django_assert_max_num_queries):
-    PracticeFactory.create_batch(25)
-    rows = practice_export_rows(params=QueryDict(""), chunk_size=10)
-    # 28 rows in chunks of 10: 3 chunks, each one query plus two prefetches.
-    with django_assert_max_num_queries(9):
-        assert len(list(rows)) == 28
+def test_export_dates_are_utc_iso_8601_with_their_fraction_of_a_second(client):
+    moments = [
+        datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
+        datetime(2024, 11, 6, 9, 8, 9, 120000, tzinfo=ZoneInfo("Europe/Brussels")),
+    ]
+    for n, moment in enumerate(moments):
+        PracticeFactory(title=f"Practice {n}", published_at=moment)
+    expected = ["2024-05-06T07:08:09+00:00", "2024-11-06T08:08:09.120000+00:00"]
+    assert [moment.astimezone(UTC).isoformat() for moment in moments] == expected
+    records = json.loads(body(client.get("/practices/export.json?sort=title")))
+    assert [record["published_at"] for record in records] == expected
+    text = body(client.get("/practices/export.csv?sort=title")).lstrip("\ufeff")
+    assert [row["published_at"] for row in csv.DictReader(io.StringIO(text))] == expected
+
+
+def test_exports_read_the_rows_in_chunks_without_a_query_per_row(practices):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_an_export() -> tuple[int, list[int]]:
+        with CaptureQueriesContext(connection) as queries:
+            export = practice_export(params=QueryDict(""), chunk_size=10)
+            sizes = [len(chunk) for chunk in export.chunks]
+        assert export.total == sum(sizes)
+        return len(queries), sizes
+
+    few, sizes = queries_of_an_export()
+    assert sizes == [3]
+    PracticeFactory.create_batch(45, sectors=[SectorFactory(slug="textile")])
+    many, sizes = queries_of_an_export()
+    assert sizes == [10, 10, 10, 10, 8]
+    assert many == few  # the count, the terms' names, the rows (fetched through one cursor)
 
 
 def test_the_feed_lists_the_newest_first_and_links_back_to_the_filtered_list(client, practices):
