@@ -13,6 +13,8 @@ from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.pdf import pdf_upload_clean
 
+from .fees.selectors import fee_matrix
+from .fees.services import membership_fee_mark_paid
 from .models import (
     AgendaItem,
     Application,
@@ -26,8 +28,7 @@ from .models import (
     Network,
     Representative,
 )
-from .selectors import fee_matrix
-from .services import membership_fee_mark_paid, network_status_change
+from .services import network_status_change
 
 
 class AgendaItemInline(admin.TabularInline):

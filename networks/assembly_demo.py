@@ -21,8 +21,8 @@ from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 from .assembly_models import AgendaItem, Attendance, Majority
 from .assembly_services import agenda_sync
 from .demo import _fill_request
+from .fees.services import membership_fee_create
 from .models import Application, GeneralAssembly, Network, Representative
-from .services import membership_fee_create
 
 TITLE = "Demo General Assembly (try a vote)"
 # Fictional applicants presented at the demo assembly.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 
+from .fees.services import membership_fee_create
 from .models import (
     Application,
     CountryGroup,
@@ -27,7 +28,6 @@ from .models import (
     Network,
     Representative,
 )
-from .services import membership_fee_create
 
 MEMBERS = [
     {
@@ -90,18 +90,18 @@ MEMBERS = [
     },
 ]
 
-S = Application.Status
+Status = Application.Status
 # Fictional applicants, one per interesting state: (country name, code, state).
 APPLICANTS = [
     (f"demo-applicant-{name.lower()}", f"Demo Applicant Network {name}", code, state)
     for name, code, state in [
-        ("Portugal", "PT", S.INTEREST),
-        ("Ireland", "IE", S.MEETING_SCHEDULED),
-        ("Austria", "AT", S.MEETING_HELD),
-        ("Slovenia", "SI", S.UNDER_REVIEW),
-        ("Finland", "FI", S.CHANGES_REQUESTED),
-        ("Croatia", "HR", S.ELIGIBLE),
-        ("Poland", "PL", S.ON_AGENDA),
+        ("Portugal", "PT", Status.INTEREST),
+        ("Ireland", "IE", Status.MEETING_SCHEDULED),
+        ("Austria", "AT", Status.MEETING_HELD),
+        ("Slovenia", "SI", Status.UNDER_REVIEW),
+        ("Finland", "FI", Status.CHANGES_REQUESTED),
+        ("Croatia", "HR", Status.ELIGIBLE),
+        ("Poland", "PL", Status.ON_AGENDA),
     ]
 ]
 # The demo applicant login represents the Austrian network: its request is to fill in.

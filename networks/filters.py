@@ -14,14 +14,10 @@ class MemberFilter(django_filters.FilterSet):
         model = Network
         fields = ["country"]
 
-    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+    def __init__(self, *args, countries: list[str], **kwargs):
         """``countries``: the member countries' codes in the order to offer them (by name in
-        the language of the page; ``selectors.member_countries``)."""
+        the language of the page; ``selectors.member_list`` gives them)."""
         super().__init__(*args, **kwargs)
-        if countries is None:
-            from .selectors import member_countries
-
-            countries = member_countries()
         names = dict(country_names)
         self.filters["country"].extra["choices"] = [
             (code, names.get(code, code)) for code in countries

@@ -24,7 +24,11 @@ from .selectors import (
     assembly_submission_problem,
     brussels_date,
 )
-from .services import BOARD_DECISIONS, REQUEST_FIELDS, request_missing_fields
+from .transitions import (
+    BOARD_DECISIONS,
+    REASONED_REQUEST_FIELDS,
+    reasoned_request_missing_fields,
+)
 
 UPLOAD_FIELDS = {"motivation_letter": "motivation_letter_upload", "statutes": "statutes_upload"}
 # The kind of each stored file in its download address (networks:application_file).
@@ -71,7 +75,7 @@ def _pdf_field(label) -> PdfField:
     return PdfField(label=label, max_name_length=name_length, help_text=PDF_HELP)
 
 
-class RequestForm(forms.ModelForm):
+class ReasonedRequestForm(forms.ModelForm):
     """Step 3: the reasoned request. Drafts may be incomplete; submission needs everything."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -80,7 +84,7 @@ class RequestForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = REQUEST_FIELDS
+        fields = REASONED_REQUEST_FIELDS
         widgets = {
             "date_founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "head_office_address": forms.Textarea(attrs={"rows": 3}),
@@ -112,10 +116,10 @@ class RequestForm(forms.ModelForm):
                 self.fields[name].required = False
         self.order_fields(
             [
-                *REQUEST_FIELDS[:11],
+                *REASONED_REQUEST_FIELDS[:11],
                 "motivation_letter_upload",
                 "statutes_upload",
-                *REQUEST_FIELDS[11:],
+                *REASONED_REQUEST_FIELDS[11:],
             ]
         )
         self.show_stored_files()
@@ -165,12 +169,12 @@ class RequestForm(forms.ModelForm):
         if not self.submitting or self.errors:
             return data
         # Submission: check the request would be complete once this form is saved.
-        probe = Application(**{name: data.get(name) for name in REQUEST_FIELDS})
+        probe = Application(**{name: data.get(name) for name in REASONED_REQUEST_FIELDS})
         probe.motivation_letter = data.get("motivation_letter_upload") or (
             self.instance.motivation_letter
         )
         probe.statutes = data.get("statutes_upload") or self.instance.statutes
-        for name in request_missing_fields(probe):
+        for name in reasoned_request_missing_fields(probe):
             target = {
                 "motivation_letter": "motivation_letter_upload",
                 "statutes": "statutes_upload",

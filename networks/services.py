@@ -1,305 +1,54 @@
-"""Every write of the membership area: the adhesion workflow, fees, assemblies.
+"""Every write of the adhesion workflow: interest, the institutional meeting, the reasoned
+request, the Board's review and decision, the General Assembly's agenda and vote, withdrawal,
+and the member network's status afterwards.
 
-The application's states and who may move it between them are the one ``TRANSITIONS`` table
-below, read by :func:`ensie_portal.core.workflow.transition` (locked, checked, audited). Each
-transition queues its emails through the outbox, in each recipient's language.
+Each state change goes through :func:`ensie_portal.core.workflow.transition` (locked, checked,
+audited) under the tables of :mod:`networks.transitions`, and queues its emails
+(:mod:`networks.mails`) in each recipient's language. The fees' writes are in
+:mod:`networks.fees.services`.
 """
 
 import datetime
 import os
-from collections.abc import Iterable
-from decimal import Decimal
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ensie_portal.accounts.models import Roles, User
-from ensie_portal.accounts.selectors import user_in_group
+from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import format_when
-from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
-from ensie_portal.core.models import AuditEntry
-from ensie_portal.core.workflow import Rule, audit_record, rules_of, system_only, transition
-from ensie_portal.outbox.services import Attachment, mail_queue
+from ensie_portal.core.workflow import audit_record, transition
 
-from .fees import fee_quote
+from . import mails
+from .fees.services import membership_fee_create
 from .models import (
     Application,
     BoardNote,
-    CountryGroup,
     Criterion,
     CriterionAssessment,
-    FeeAmount,
-    FeeBand,
-    FeeSchedule,
     GeneralAssembly,
-    MembershipFee,
     Network,
     Representative,
 )
-from .selectors import (
-    assembly_placement_problem,
-    assembly_submission_problem,
-    brussels_date,
-    may_record_fee_payments,
+from .selectors import assembly_placement_problem, brussels_date
+from .transitions import (
+    BOARD_DECISIONS,
+    NETWORK_TRANSITIONS,
+    REASONED_REQUEST_FIELDS,
+    TRANSITIONS,
+    board_decisions_open,
+    is_board_member,
+    is_representative,
+    is_staff,
 )
 
-S = Application.Status
-
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def is_staff(actor, application) -> bool:
-    return actor is not None and actor.is_authenticated and actor.is_staff
-
-
-def is_board_member(actor, application) -> bool:
-    """Members of the Board group (the secretariat does not decide on eligibility)."""
-    return actor is not None and user_in_group(actor, Roles.BOARD)
-
-
-def is_representative(actor, application) -> bool:
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and Representative.objects.filter(network_id=application.network_id, user=actor).exists()
-    )
-
-
-# --- Conditions on the application ----------------------------------------------------------
-
-
-# The fields of the reasoned request that the applicant fills in (files aside).
-REQUEST_FIELDS = [
-    "legal_name",
-    "legal_form",
-    "registration_number",
-    "head_office_address",
-    "head_office_country",
-    "date_founded",
-    "wise_count",
-    "sectors",
-    "regions_covered",
-    "representatives_info",
-    "website",
-    "adheres_to_statutes",
-    "adheres_to_declaration",
-    "adheres_to_internal_rules",
-    "assembly",
-]
-
-
-def request_missing_fields(application: Application) -> list[str]:
-    """The parts of the reasoned request still to be given (field names)."""
-    required = []
-    for name in REQUEST_FIELDS:
-        if name == "website":  # optional; the two files follow the identity sheet
-            required += ["motivation_letter", "statutes"]
-        else:
-            required.append(name)
-    return [name for name in required if getattr(application, name) in (None, "", False)]
-
-
-def _request_ready(application: Application) -> str | None:
-    missing = request_missing_fields(application)
-    if missing:
-        labels = ", ".join(str(Application._meta.get_field(name).verbose_name) for name in missing)
-        return _("The request is not complete. Still missing: %(fields)s.") % {"fields": labels}
-    return assembly_submission_problem(assembly=application.assembly, today=timezone.localdate())
-
-
-def _all_criteria_met(application: Application) -> str | None:
-    results = dict(application.assessments.values_list("criterion", "result"))
-    not_met = [
-        str(label)
-        for code, label in Criterion.choices
-        if results.get(code) != CriterionAssessment.Result.MET
-    ]
-    if not_met:
-        return _(
-            "The application can only be found eligible when every criterion is met. "
-            "Not (yet) met: %(criteria)s"
-        ) % {"criteria": "; ".join(not_met)}
-    return None
-
-
-# --- The table ------------------------------------------------------------------------------
-
-TRANSITIONS = {
-    (S.INTEREST, S.MEETING_SCHEDULED): Rule(who=is_staff, action="meeting_schedule"),
-    (S.MEETING_SCHEDULED, S.MEETING_HELD): Rule(who=is_staff, action="meeting_held"),
-    (S.MEETING_HELD, S.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_submit", check=_request_ready
-    ),
-    (S.CHANGES_REQUESTED, S.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_resubmit", check=_request_ready
-    ),
-    (S.REQUEST_SUBMITTED, S.UNDER_REVIEW): Rule(who=is_board_member, action="review_start"),
-    (S.UNDER_REVIEW, S.CHANGES_REQUESTED): Rule(who=is_board_member, action="changes_request"),
-    (S.UNDER_REVIEW, S.ELIGIBLE): Rule(
-        who=is_board_member, action="eligible", check=_all_criteria_met
-    ),
-    (S.UNDER_REVIEW, S.NOT_ELIGIBLE): Rule(who=is_board_member, action="not_eligible"),
-    (S.ELIGIBLE, S.ON_AGENDA): Rule(who=is_staff, action="agenda_place"),
-    (S.ON_AGENDA, S.ELIGIBLE): (
-        # Staff take it off the agenda (the assembly is postponed...).
-        Rule(who=is_staff, action="agenda_remove"),
-        # The assembly did not decide (no quorum, or never voted before the session closed):
-        # the portal puts it back, with the reason, for a later assembly.
-        Rule(who=system_only, action="agenda_return"),
-    ),
-    # The General Assembly's vote (its own workflow) decides; no person sets these by hand.
-    (S.ON_AGENDA, S.ADMITTED): Rule(who=system_only, action="admitted"),
-    (S.ON_AGENDA, S.REJECTED): Rule(who=system_only, action="rejected"),
-    **{
-        (state, S.WITHDRAWN): Rule(who=is_representative, action="withdraw")
-        for state in Application.OPEN_STATES
-    },
-}
-
-BOARD_DECISIONS = (S.ELIGIBLE, S.NOT_ELIGIBLE, S.CHANGES_REQUESTED)
-
-# The network's own status after its admission (the assembly's vote makes it a member:
-# application_decide). Staff change it from the admin's actions, never by editing the field.
-N = Network.Status
-NETWORK_TRANSITIONS = {
-    (N.MEMBER, N.SUSPENDED): Rule(who=is_staff, action="membership_suspend"),
-    (N.SUSPENDED, N.MEMBER): Rule(who=is_staff, action="membership_reinstate"),
-    (N.MEMBER, N.FORMER): Rule(who=is_staff, action="membership_end"),
-    (N.SUSPENDED, N.FORMER): Rule(who=is_staff, action="membership_end"),
-}
-
-
-def board_decisions_open(*, application: Application, actor) -> list[str]:
-    """The decisions the Board member ``actor`` may record now: only in the states where the
-    table lets the Board decide (another rule may reach the same state, e.g. staff taking an
-    application off an agenda puts it back to eligible: that is no Board decision)."""
-    return [
-        decision
-        for decision in BOARD_DECISIONS
-        if any(
-            rule.who is is_board_member and rule.who(actor, application)
-            for rule in rules_of(TRANSITIONS.get((application.status, decision), ()))
-        )
-    ]
-
-
-# --- Emails ---------------------------------------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _url_in(language: str, name: str, **kwargs) -> str:
-    with translation.override(language):
-        return _absolute(reverse(name, kwargs=kwargs or None))
-
-
-def _representatives(application: Application) -> list[User]:
-    return list(
-        User.objects.filter(
-            representative_links__network_id=application.network_id, is_active=True
-        ).order_by("pk")
-    )
-
-
-def _board_members() -> list[User]:
-    return list(User.objects.filter(groups__name=Roles.BOARD, is_active=True).order_by("pk"))
-
-
-def _send(
-    *,
-    event: str,
-    application: Application,
-    recipients: Iterable[User],
-    step: str,
-    context: dict | None = None,
-    attachments: tuple[Attachment, ...] = (),
-    page: str = "networks:application_detail",
-    reply_to: str = "",
-) -> None:
-    """Queue the ``event`` email to each recipient, in their language, once per ``step``."""
-    for user in recipients:
-        language = user.preferred_language or settings.LANGUAGE_CODE
-        mail_queue(
-            key=f"networks:application:{application.pk}:{step}:{event}:{user.pk}",
-            to=user.email,
-            template="networks_application",
-            context={
-                "event": event,
-                "application": application,
-                "network": application.network,
-                "recipient": user,
-                "url": _url_in(language, page, pk=application.pk),
-                **(context or {}),
-            },
-            language=language,
-            attachments=attachments,
-            related=application,
-            reply_to=reply_to,
-        )
-
-
-def _send_secretariat(
-    *, event: str, application: Application, step: str, context: dict | None = None
-) -> None:
-    language = settings.LANGUAGE_CODE
-    mail_queue(
-        key=f"networks:application:{application.pk}:{step}:{event}:secretariat",
-        to=settings.SECRETARIAT_EMAIL,
-        template="networks_application",
-        context={
-            "event": event,
-            "application": application,
-            "network": application.network,
-            "url": _url_in(language, "networks:board_application", pk=application.pk),
-            **(context or {}),
-        },
-        language=language,
-        related=application,
-    )
-
-
-def _tell_applicant(event: str, *, page: str = "networks:application_detail", context=None):
-    """An ``on_done`` callback: email ``event`` to the application's representatives."""
-
-    def _callback(application: Application) -> None:
-        _send(
-            event=event,
-            application=application,
-            recipients=_representatives(application),
-            step=_step(application),
-            page=page,
-            context=context,
-        )
-
-    return _callback
-
-
-def _step(application: Application) -> str:
-    """The audit entry of the transition just made: one email per recipient per step."""
-    entry = (
-        AuditEntry.objects.filter(
-            object_id=str(application.pk),
-            content_type=ContentType.objects.get_for_model(Application),
-        )
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return str(entry)
+Status = Application.Status
 
 
 # --- Step 1: interest -----------------------------------------------------------------------
@@ -338,13 +87,6 @@ def _contact_account(
     return user, True
 
 
-def _set_password_url(user: User, language: str) -> str:
-    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-    with translation.override(language):
-        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-    return _absolute(path.replace("UID-KEY", key))
-
-
 @transaction.atomic
 def application_interest_create(
     *,
@@ -369,7 +111,7 @@ def application_interest_create(
     # One expression of interest at a time per contact: a double submission finds the first.
     User.objects.select_for_update().filter(pk=user.pk).first()
     duplicate = Application.objects.filter(
-        contact_email=email, network__legal_name=organisation, status=S.INTEREST
+        contact_email=email, network__legal_name=organisation, status=Status.INTEREST
     ).first()
     if duplicate is not None:
         return duplicate
@@ -392,73 +134,14 @@ def application_interest_create(
         legal_name=organisation,
         head_office_country=country,
     )
-    audit_record(obj=application, actor=None, action="interest", to_state=S.INTEREST)
-    user_language = user.preferred_language or language
-    mail_queue(
-        key=f"networks:application:{application.pk}:interest:contact",
-        to=email,
-        template="networks_application",
-        context={
-            "event": "interest_contact",
-            "application": application,
-            "network": network,
-            "recipient": user,
-            "new_account": new_account,
-            "set_password_url": _set_password_url(user, user_language) if new_account else "",
-            "url": _url_in(user_language, "networks:application_detail", pk=application.pk),
-        },
-        language=user_language,
-        related=application,
+    audit_record(obj=application, actor=None, action="interest", to_state=Status.INTEREST)
+    mails.interest_acknowledge(
+        application=application, contact=user, new_account=new_account, language=language
     )
-    _send_secretariat(event="interest_secretariat", application=application, step="interest")
     return application
 
 
 # --- Step 2: the institutional meeting ------------------------------------------------------
-
-
-def _meeting_calendar(application: Application, language: str, attendees: list[User]) -> Attachment:
-    """The invitation (iTIP REQUEST): organised by the secretariat, who receives the answers;
-    every representative of the applicant is invited. Its UID stays, its SEQUENCE rises each
-    time the meeting moves, so calendars update the event they have."""
-    start = application.meeting_at
-    with translation.override(language):
-        summary = _("ENSIE institutional meeting with %(network)s") % {
-            "network": application.network.display_name
-        }
-        organizer = IcsPerson(email=settings.SECRETARIAT_EMAIL, name=_("ENSIE secretariat"))
-    event = IcsEvent(
-        uid=f"application-{application.pk}-meeting@ensie-portal",
-        start=start,
-        end=start + datetime.timedelta(minutes=application.meeting_duration_minutes),
-        summary=summary,
-        description=application.meeting_link,
-        location=application.meeting_link,
-        url=application.meeting_link,
-        sequence=application.meeting_sequence,
-        organizer=organizer,
-        attendees=tuple(IcsPerson(email=user.email, name=str(user)) for user in attendees),
-    )
-    return Attachment(
-        filename="ensie-meeting.ics",
-        mimetype=f"text/calendar; method={REQUEST}",
-        content=build_calendar([event], method=REQUEST),
-    )
-
-
-def _send_meeting_invitation(application: Application, step: str) -> None:
-    representatives = _representatives(application)
-    for user in representatives:
-        language = user.preferred_language or settings.LANGUAGE_CODE
-        _send(
-            event="meeting_scheduled",
-            application=application,
-            recipients=[user],
-            step=step,
-            context={"rescheduled": application.meeting_sequence > 0},
-            attachments=(_meeting_calendar(application, language, representatives),),
-            reply_to=settings.SECRETARIAT_EMAIL,
-        )
 
 
 def application_meeting_schedule(
@@ -475,27 +158,27 @@ def application_meeting_schedule(
         "meeting_link": link,
         "meeting_duration_minutes": duration_minutes,
     }
-    if application.status != S.MEETING_SCHEDULED:
+    if application.status != Status.MEETING_SCHEDULED:
         return transition(
             obj=application,
-            to=S.MEETING_SCHEDULED,
+            to=Status.MEETING_SCHEDULED,
             actor=actor,
             transitions=TRANSITIONS,
             updates=updates,
-            on_done=[lambda app: _send_meeting_invitation(app, _step(app))],
+            on_done=[lambda app: mails.meeting_invitation_send(app, mails.step_of(app))],
         )
     if not is_staff(actor, application):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status != S.MEETING_SCHEDULED:
+        if locked.status != Status.MEETING_SCHEDULED:
             raise DomainError(_("The meeting can no longer be moved."))
         for name, value in updates.items():
             setattr(locked, name, value)
         locked.meeting_sequence += 1
         locked.save(update_fields=[*updates, "meeting_sequence", "updated_at"])
         audit_record(obj=locked, actor=actor, action="meeting_reschedule")
-        _send_meeting_invitation(locked, _step(locked))
+        mails.meeting_invitation_send(locked, mails.step_of(locked))
     return locked
 
 
@@ -503,18 +186,18 @@ def application_meeting_held(*, application: Application, actor: User, notes: st
     """Step 2 done: staff record the meeting took place, with their (internal) notes."""
     return transition(
         obj=application,
-        to=S.MEETING_HELD,
+        to=Status.MEETING_HELD,
         actor=actor,
         transitions=TRANSITIONS,
         updates={"meeting_notes": notes},
-        on_done=[_tell_applicant("meeting_held", page="networks:application_request")],
+        on_done=[mails.tell_applicant("meeting_held", page="networks:reasoned_request")],
     )
 
 
 # --- Step 3: the reasoned request -----------------------------------------------------------
 
 
-def application_request_save(
+def reasoned_request_save(
     *,
     application: Application,
     actor: User,
@@ -538,7 +221,7 @@ def application_request_save(
                 % {"status": locked.get_status_display()}
             )
         fields = []
-        for name in REQUEST_FIELDS:
+        for name in REASONED_REQUEST_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
                 fields.append(name)
@@ -571,29 +254,29 @@ def application_request_save(
     return application
 
 
-def application_request_submit(*, application: Application, actor: User) -> Application:
+def reasoned_request_submit(*, application: Application, actor: User) -> Application:
     """Step 3: the applicant sends the complete request (at least 14 days before the assembly)."""
 
     def _notify(app: Application) -> None:
-        step = _step(app)
-        _send(
+        step = mails.step_of(app)
+        mails.send(
             event="request_submitted",
             application=app,
-            recipients=_representatives(app),
+            recipients=mails.representatives(app),
             step=step,
         )
-        _send(
+        mails.send(
             event="request_board",
             application=app,
-            recipients=_board_members(),
+            recipients=mails.board_members(),
             step=step,
             page="networks:board_application",
         )
-        _send_secretariat(event="request_board", application=app, step=step)
+        mails.send_secretariat(event="request_board", application=app, step=step)
 
     return transition(
         obj=application,
-        to=S.REQUEST_SUBMITTED,
+        to=Status.REQUEST_SUBMITTED,
         actor=actor,
         transitions=TRANSITIONS,
         updates={"submitted_at": timezone.now()},
@@ -607,10 +290,10 @@ def application_request_submit(*, application: Application, actor: User) -> Appl
 def application_review_start(*, application: Application, actor: User) -> Application:
     return transition(
         obj=application,
-        to=S.UNDER_REVIEW,
+        to=Status.UNDER_REVIEW,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[_tell_applicant("under_review")],
+        on_done=[mails.tell_applicant("under_review")],
     )
 
 
@@ -622,7 +305,7 @@ def application_criteria_record(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not is_board_member(actor, locked):
         raise DomainError(_("You are not allowed to do this."))
-    if locked.status != S.UNDER_REVIEW:
+    if locked.status != Status.UNDER_REVIEW:
         raise DomainError(_("Criteria are recorded while the Board reviews the request."))
     valid_results = set(CriterionAssessment.Result.values)
     rows = []
@@ -666,10 +349,10 @@ def application_board_decide(
             _("The Board decides while it reviews the request; the application is “%(status)s”.")
             % {"status": application.get_status_display()}
         )
-    if decision != S.ELIGIBLE and not message.strip():
+    if decision != Status.ELIGIBLE and not message.strip():
         raise DomainError(
             _("Tell the applicant why it is not eligible.")
-            if decision == S.NOT_ELIGIBLE
+            if decision == Status.NOT_ELIGIBLE
             else _("Tell the applicant what to change.")
         )
 
@@ -686,11 +369,11 @@ def application_board_decide(
         updates={"board_message": message.strip(), "decided_at": timezone.now()},
         on_done=[
             _keep_note,
-            _tell_applicant(
+            mails.tell_applicant(
                 decision,
                 page=(
-                    "networks:application_request"
-                    if decision == S.CHANGES_REQUESTED
+                    "networks:reasoned_request"
+                    if decision == Status.CHANGES_REQUESTED
                     else "networks:application_detail"
                 ),
             ),
@@ -723,12 +406,12 @@ def application_agenda_place(
         raise DomainError(problem)
     return transition(
         obj=application,
-        to=S.ON_AGENDA,
+        to=Status.ON_AGENDA,
         actor=actor,
         transitions=TRANSITIONS,
         updates={"assembly": assembly},
         data={"assembly": assembly.pk},
-        on_done=[_tell_applicant("on_agenda", context={"assembly": assembly})],
+        on_done=[mails.tell_applicant("on_agenda", context={"assembly": assembly})],
     )
 
 
@@ -736,10 +419,10 @@ def application_agenda_remove(*, application: Application, actor: User) -> Appli
     """Take an application off an assembly's agenda (e.g. the assembly is postponed)."""
     return transition(
         obj=application,
-        to=S.ELIGIBLE,
+        to=Status.ELIGIBLE,
         actor=actor,
         transitions=TRANSITIONS,
-        on_done=[_tell_applicant("agenda_removed")],
+        on_done=[mails.tell_applicant("agenda_removed")],
     )
 
 
@@ -773,21 +456,21 @@ def application_agenda_return(
     context = {"assembly": assembly, "reason": reason}
 
     def _notify(app: Application) -> None:
-        step = _step(app)
-        _send(
+        step = mails.step_of(app)
+        mails.send(
             event="agenda_returned",
             application=app,
-            recipients=_representatives(app),
+            recipients=mails.representatives(app),
             step=step,
             context=context,
         )
-        _send_secretariat(
+        mails.send_secretariat(
             event="agenda_returned_secretariat", application=app, step=step, context=context
         )
 
     return transition(
         obj=application,
-        to=S.ELIGIBLE,
+        to=Status.ELIGIBLE,
         actor=None,
         transitions=TRANSITIONS,
         comment=comment,
@@ -834,11 +517,11 @@ def application_decide(
 
     on_done = [_admit] if admitted else []
     on_done.append(
-        _tell_applicant("admitted" if admitted else "rejected", context={"assembly": assembly})
+        mails.tell_applicant("admitted" if admitted else "rejected", context={"assembly": assembly})
     )
     return transition(
         obj=application,
-        to=S.ADMITTED if admitted else S.REJECTED,
+        to=Status.ADMITTED if admitted else Status.REJECTED,
         actor=None,
         transitions=TRANSITIONS,
         updates={"voted_on": voted_on, "assembly": assembly},
@@ -852,13 +535,15 @@ def application_decide(
 
 def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
     def _notify(app: Application) -> None:
-        step = _step(app)
-        _send(event="withdrawn", application=app, recipients=_representatives(app), step=step)
-        _send_secretariat(event="withdrawn_secretariat", application=app, step=step)
+        step = mails.step_of(app)
+        mails.send(
+            event="withdrawn", application=app, recipients=mails.representatives(app), step=step
+        )
+        mails.send_secretariat(event="withdrawn_secretariat", application=app, step=step)
 
     return transition(
         obj=application,
-        to=S.WITHDRAWN,
+        to=Status.WITHDRAWN,
         actor=actor,
         transitions=TRANSITIONS,
         comment=reason,
@@ -874,129 +559,3 @@ def network_status_change(*, network: Network, to: str, actor: User, comment: st
     return transition(
         obj=network, to=to, actor=actor, transitions=NETWORK_TRANSITIONS, comment=comment
     )
-
-
-# --- Fees -----------------------------------------------------------------------------------
-
-
-def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
-    """The network's fee record for ``year`` (created once), priced by that year's schedule."""
-    existing = MembershipFee.objects.filter(network=network, year=year).first()
-    if existing is not None:
-        return existing
-    amount: Decimal | None = None
-    schedule = FeeSchedule.objects.for_year(year)
-    if schedule is not None:
-        amount = fee_quote(
-            schedule=schedule, country=network.country.code, wise_count=network.wise_count
-        ).amount
-    try:
-        with transaction.atomic():
-            return MembershipFee.objects.create(network=network, year=year, amount_due=amount)
-    except IntegrityError:
-        return MembershipFee.objects.get(network=network, year=year)
-
-
-@transaction.atomic
-def fee_schedule_copy(*, year: int, actor: User) -> FeeSchedule:
-    """Staff give ``year`` the schedule in force before it (the latest earlier year's): its
-    country groups, bands and amounts are copied into a new schedule for ``year``; audited."""
-    if not is_staff(actor, None):
-        raise DomainError(_("You are not allowed to do this."))
-    source = FeeSchedule.objects.for_year(year - 1)
-    if source is None:
-        raise DomainError(
-            _("There is no earlier fee schedule to copy: create the %(year)s schedule.")
-            % {"year": year}
-        )
-    try:
-        with transaction.atomic():
-            copy = FeeSchedule.objects.create(
-                year=year, is_example=source.is_example, notes=source.notes
-            )
-    except IntegrityError:  # another member of staff gave the year its schedule meanwhile
-        return FeeSchedule.objects.get(year=year)
-    groups = {}
-    for group in source.groups.all():
-        groups[group.pk] = CountryGroup.objects.create(
-            schedule=copy,
-            name=group.name,
-            countries=group.countries,
-            is_default=group.is_default,
-            position=group.position,
-        )
-    for band in source.bands.prefetch_related("amounts"):
-        new_band = FeeBand.objects.create(
-            schedule=copy, min_wises=band.min_wises, max_wises=band.max_wises
-        )
-        FeeAmount.objects.bulk_create(
-            FeeAmount(band=new_band, group=groups[amount.group_id], amount=amount.amount)
-            for amount in band.amounts.all()
-        )
-    audit_record(obj=copy, actor=actor, action="fee_schedule_copy", data={"from_year": source.year})
-    return copy
-
-
-@transaction.atomic
-def membership_fees_create_for_year(*, year: int, actor: User, copy_previous: bool = False) -> int:
-    """Staff open the year: a fee record for every member network that has none; returns how
-    many were created.
-
-    The year needs its own fee schedule: without one, staff either create it (admin) or ask
-    explicitly (``copy_previous``, after a confirmation page) to copy the last year's.
-    """
-    if not is_staff(actor, None):
-        raise DomainError(_("You are not allowed to do this."))
-    if not FeeSchedule.objects.filter(year=year).exists():
-        if not copy_previous:
-            raise DomainError(
-                _(
-                    "No fee schedule exists for %(year)s: create it, or copy the last one, "
-                    "before creating the fee records."
-                )
-                % {"year": year}
-            )
-        fee_schedule_copy(year=year, actor=actor)
-    members = Network.objects.filter(status=Network.Status.MEMBER).exclude(fees__year=year)
-    created = 0
-    for network in members:
-        membership_fee_create(network=network, year=year)
-        created += 1
-    return created
-
-
-@transaction.atomic
-def membership_fee_mark_paid(
-    *, fee: MembershipFee, actor: User, paid_on: datetime.date | None = None
-) -> MembershipFee:
-    """Staff record the payment (this gives the network its vote, Art. 15)."""
-    if not may_record_fee_payments(actor):
-        raise DomainError(_("You are not allowed to do this."))
-    locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
-    if locked.paid_on is not None:
-        raise DomainError(
-            _("This fee was already marked paid on %(date)s.")
-            % {"date": format_when(locked.paid_on, "short_date")}
-        )
-    locked.paid_on = paid_on or timezone.localdate()
-    locked.save(update_fields=["paid_on", "updated_at"])
-    audit_record(obj=locked, actor=actor, action="fee_paid", data={"paid_on": str(locked.paid_on)})
-    return locked
-
-
-@transaction.atomic
-def membership_fee_mark_unpaid(*, fee: MembershipFee, actor: User) -> MembershipFee:
-    """Staff take back a payment recorded by mistake (the network loses its vote, Art. 15).
-
-    Audited like the payment itself, with the date that was recorded.
-    """
-    if not may_record_fee_payments(actor):
-        raise DomainError(_("You are not allowed to do this."))
-    locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
-    if locked.paid_on is None:
-        raise DomainError(_("This fee is not marked paid."))
-    was_paid_on = locked.paid_on
-    locked.paid_on = None
-    locked.save(update_fields=["paid_on", "updated_at"])
-    audit_record(obj=locked, actor=actor, action="fee_unpaid", data={"paid_on": str(was_paid_on)})
-    return locked

@@ -14,7 +14,7 @@ urlpatterns = [
     path("join/documents/<int:pk>/<slug:name>.pdf", views.join_document, name="join_document"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
-    path("applications/<int:pk>/request/", views.application_request, name="application_request"),
+    path("applications/<int:pk>/request/", views.reasoned_request, name="reasoned_request"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
     ),

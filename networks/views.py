@@ -29,8 +29,10 @@ from ensie_portal.core.ratelimit import form_over_limit
 from ensie_portal.core.storage import stream_file
 from ensie_portal.core.workflow import allowed_targets, audit_trail
 
-from . import selectors, services
-from .fees import fee_quote
+from . import selectors, services, transitions
+from .fees import selectors as fee_selectors
+from .fees import services as fee_services
+from .fees.pricing import fee_quote
 from .forms import (
     FILE_KINDS,
     UPLOAD_FIELDS,
@@ -42,7 +44,7 @@ from .forms import (
     InterestForm,
     MeetingForm,
     MeetingHeldForm,
-    RequestForm,
+    ReasonedRequestForm,
     WithdrawForm,
 )
 from .models import (
@@ -52,7 +54,7 @@ from .models import (
     europe_countries,
 )
 
-S = Application.Status
+Status = Application.Status
 PAGE_SIZE = 25
 
 
@@ -78,7 +80,7 @@ def directory(request):
 def network_detail(request, slug):
     network = selectors.member_get(slug=slug)
     today = timezone.localdate()
-    schedule = selectors.fee_schedule_current(today=today)
+    schedule = fee_selectors.fee_schedule_current(today=today)
     quote = (
         fee_quote(schedule=schedule, country=network.country.code, wise_count=network.wise_count)
         if schedule
@@ -95,7 +97,7 @@ def network_detail(request, slug):
             "network": network,
             "quote": quote,
             "fee_record": (
-                selectors.membership_fee_for(network=network, year=today.year)
+                fee_selectors.membership_fee_for(network=network, year=today.year)
                 if sees_fee_record
                 else None
             ),
@@ -107,7 +109,7 @@ def network_detail(request, slug):
 
 @require_GET
 def join(request):
-    schedule = selectors.fee_schedule_current(today=timezone.localdate())
+    schedule = fee_selectors.fee_schedule_current(today=timezone.localdate())
     calculator = FeeCalculatorForm(request.GET if "wise_count" in request.GET else None)
     quote = None
     outside_europe = None  # the country asked about, when networks there cannot join
@@ -131,7 +133,7 @@ def join(request):
             "document_kinds": _documents_by_kind(documents),
             "calculator": calculator,
             "schedule": schedule,
-            "matrix": selectors.fee_matrix(schedule=schedule) if schedule else None,
+            "matrix": fee_selectors.fee_matrix(schedule=schedule) if schedule else None,
             "quote": quote,
             "outside_europe": outside_europe,
             "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
@@ -212,9 +214,9 @@ def application_detail(request, pk):
             "application": application,
             "trail": _public_trail(application),
             "steps": _steps(application),
-            "can_withdraw": S.WITHDRAWN
+            "can_withdraw": Status.WITHDRAWN
             in allowed_targets(
-                obj=application, actor=request.user, transitions=services.TRANSITIONS
+                obj=application, actor=request.user, transitions=transitions.TRANSITIONS
             ),
         },
     )
@@ -222,22 +224,22 @@ def application_detail(request, pk):
 
 # Steps the applicant sees, in order, with the states at which each one is done.
 STEP_DONE_FROM = [
-    (gettext_lazy("Interest expressed"), S.INTEREST),
-    (gettext_lazy("Institutional meeting"), S.MEETING_HELD),
-    (gettext_lazy("Reasoned request"), S.REQUEST_SUBMITTED),
-    (gettext_lazy("Board check"), S.ELIGIBLE),
-    (gettext_lazy("General Assembly"), S.ADMITTED),
+    (gettext_lazy("Interest expressed"), Status.INTEREST),
+    (gettext_lazy("Institutional meeting"), Status.MEETING_HELD),
+    (gettext_lazy("Reasoned request"), Status.REQUEST_SUBMITTED),
+    (gettext_lazy("Board check"), Status.ELIGIBLE),
+    (gettext_lazy("General Assembly"), Status.ADMITTED),
 ]
 STATE_ORDER = [
-    S.INTEREST,
-    S.MEETING_SCHEDULED,
-    S.MEETING_HELD,
-    S.CHANGES_REQUESTED,
-    S.REQUEST_SUBMITTED,
-    S.UNDER_REVIEW,
-    S.ELIGIBLE,
-    S.ON_AGENDA,
-    S.ADMITTED,
+    Status.INTEREST,
+    Status.MEETING_SCHEDULED,
+    Status.MEETING_HELD,
+    Status.CHANGES_REQUESTED,
+    Status.REQUEST_SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.ELIGIBLE,
+    Status.ON_AGENDA,
+    Status.ADMITTED,
 ]
 
 
@@ -251,7 +253,7 @@ def _steps(application):
 
 def _public_trail(application):
     """The applicant's view of the history: state changes only, no internal comments."""
-    labels = dict(S.choices)
+    labels = dict(Status.choices)
     return [
         {"at": entry.created_at, "label": labels.get(entry.to_state, entry.to_state)}
         for entry in audit_trail(application).order_by("created_at")
@@ -260,22 +262,24 @@ def _public_trail(application):
 
 
 @login_required
-def application_request(request, pk):
+def reasoned_request(request, pk):
     application = selectors.application_for_representative(user=request.user, pk=pk)
     if request.method != "POST":
-        form = RequestForm(instance=application)
-        return _render_request(request, application, form)
+        form = ReasonedRequestForm(instance=application)
+        return _render_reasoned_request(request, application, form)
     if not application.is_editable:
         messages.error(request, _("The request can no longer be changed."))
         return redirect("networks:application_detail", pk=pk)
     submitting = "submit" in request.POST
-    form = RequestForm(request.POST, request.FILES, instance=application, submitting=submitting)
+    form = ReasonedRequestForm(
+        request.POST, request.FILES, instance=application, submitting=submitting
+    )
     if not form.is_valid():
         _keep_valid_uploads(request, application, form)
-        return _render_request(request, application, form)
+        return _render_reasoned_request(request, application, form)
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
-        services.application_request_save(
+        services.reasoned_request_save(
             application=application,
             actor=request.user,
             data=data,
@@ -283,24 +287,24 @@ def application_request(request, pk):
             statutes=form.cleaned_data.get("statutes_upload"),
         )
         if submitting:
-            services.application_request_submit(application=application, actor=request.user)
+            services.reasoned_request_submit(application=application, actor=request.user)
             messages.success(request, _("Your request has been sent to the Board."))
             return redirect("networks:application_detail", pk=pk)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("networks:application_request", pk=pk)
+        return redirect("networks:reasoned_request", pk=pk)
     messages.success(request, _("Your draft has been saved."))
-    return redirect("networks:application_request", pk=pk)
+    return redirect("networks:reasoned_request", pk=pk)
 
 
-def _keep_valid_uploads(request, application, form: RequestForm) -> None:
+def _keep_valid_uploads(request, application, form: ReasonedRequestForm) -> None:
     """The form has errors: its valid files are saved to the draft all the same, so that the
     applicant does not choose them again (submitting later uses the stored files)."""
     uploads = {name: form.cleaned_data.get(field) for name, field in UPLOAD_FIELDS.items()}
     if not any(uploads.values()):
         return
     try:
-        services.application_request_save(
+        services.reasoned_request_save(
             application=application, actor=request.user, data={}, **uploads
         )
     except DomainError as error:
@@ -309,10 +313,10 @@ def _keep_valid_uploads(request, application, form: RequestForm) -> None:
     form.show_stored_files()
 
 
-def _render_request(request, application, form):
+def _render_reasoned_request(request, application, form):
     return render(
         request,
-        "networks/application_request.html",
+        "networks/reasoned_request.html",
         {
             "application": application,
             "form": form,
@@ -365,7 +369,7 @@ def application_file(request, pk, kind):
 class BoardQueue(BoardRequiredMixin, View):
     def get(self, request):
         status = request.GET.get("status", "")
-        if status not in S.values:
+        if status not in Status.values:
             status = ""
         page = Paginator(selectors.board_queue(status=status), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -376,7 +380,7 @@ class BoardQueue(BoardRequiredMixin, View):
             {
                 "page_obj": page,
                 "status": status,
-                "statuses": S.choices,
+                "statuses": Status.choices,
                 "counts": selectors.application_counts_by_status(),
             },
         )
@@ -391,13 +395,13 @@ class BoardApplicationView(BoardRequiredMixin, View):
     def render_page(self, request, pk, *, status=200, **forms):
         application = selectors.board_application_get(pk=pk)
         targets = allowed_targets(
-            obj=application, actor=request.user, transitions=services.TRANSITIONS
+            obj=application, actor=request.user, transitions=transitions.TRANSITIONS
         )
-        is_board_member = services.is_board_member(request.user, application)
+        is_board_member = transitions.is_board_member(request.user, application)
         context = {
             "application": application,
             "targets": targets,
-            "board_decisions": services.board_decisions_open(
+            "board_decisions": transitions.board_decisions_open(
                 application=application, actor=request.user
             ),
             "is_board_member": is_board_member,
@@ -548,7 +552,7 @@ class AgendaRemove(StaffAction):
     def get(self, request, pk):
         """Ask first: the applicant is told by email and the assembly's agenda changes."""
         application = selectors.board_application_get(pk=pk)
-        if application.status != S.ON_AGENDA:
+        if application.status != Status.ON_AGENDA:
             return redirect("networks:board_application", pk=pk)
         return render(request, "networks/agenda_remove.html", {"application": application})
 
@@ -566,14 +570,16 @@ def _year(value) -> int:
 class FeeList(StaffRequiredMixin, View):
     def get(self, request):
         year = _year(request.GET.get("year"))
-        page = Paginator(selectors.fee_list(year=year), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(fee_selectors.fee_list(year=year), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         return render(
             request,
             "networks/fee_list.html",
             {
                 "page_obj": page,
                 "year": year,
-                "schedule": selectors.fee_schedule_of_year(year=year),
+                "schedule": fee_selectors.fee_schedule_of_year(year=year),
             },
         )
 
@@ -585,21 +591,21 @@ class FeeYearOpen(StaffRequiredMixin, View):
 
     def get(self, request):
         year = _year(request.GET.get("year"))
-        if selectors.fee_schedule_of_year(year=year) is not None:
+        if fee_selectors.fee_schedule_of_year(year=year) is not None:
             return redirect(f"{reverse('networks:fee_list')}?year={year}")
         return render(
             request,
             "networks/fee_year_open.html",
-            {"year": year, "previous": selectors.fee_schedule_to_copy(year=year)},
+            {"year": year, "previous": fee_selectors.fee_schedule_to_copy(year=year)},
         )
 
     def post(self, request):
         year = _year(request.POST.get("year"))
         copy_previous = request.POST.get("copy_previous") == "on"
-        if not copy_previous and selectors.fee_schedule_of_year(year=year) is None:
+        if not copy_previous and fee_selectors.fee_schedule_of_year(year=year) is None:
             return redirect(f"{reverse('networks:fee_year_open')}?year={year}")
         try:
-            created = services.membership_fees_create_for_year(
+            created = fee_services.membership_fees_create_for_year(
                 year=year, actor=request.user, copy_previous=copy_previous
             )
         except DomainError as error:
@@ -623,7 +629,7 @@ class FeePaymentAction(StaffRequiredMixin, View):
     applies_when_paid = False  # the state the fee must be in for the question to be asked
 
     def get(self, request, pk):
-        fee = selectors.fee_for_payment_record(user=request.user, pk=pk)
+        fee = fee_selectors.fee_for_payment_record(user=request.user, pk=pk)
         return render(
             request,
             self.template_name,
@@ -631,7 +637,7 @@ class FeePaymentAction(StaffRequiredMixin, View):
         )
 
     def post(self, request, pk):
-        fee = selectors.fee_for_payment_record(user=request.user, pk=pk)
+        fee = fee_selectors.fee_for_payment_record(user=request.user, pk=pk)
         act(request, lambda: self.call(fee, request.user), self.success_message(fee))
         return redirect(f"{reverse('networks:fee_list')}?year={fee.year}")
 
@@ -647,7 +653,7 @@ class FeeMarkPaid(FeePaymentAction):
     applies_when_paid = False
 
     def call(self, fee, actor):
-        services.membership_fee_mark_paid(fee=fee, actor=actor)
+        fee_services.membership_fee_mark_paid(fee=fee, actor=actor)
 
     def success_message(self, fee):
         return _("The fee of %(network)s for %(year)s is marked paid.") % {
@@ -661,7 +667,7 @@ class FeeMarkUnpaid(FeePaymentAction):
     applies_when_paid = True
 
     def call(self, fee, actor):
-        services.membership_fee_mark_unpaid(fee=fee, actor=actor)
+        fee_services.membership_fee_mark_unpaid(fee=fee, actor=actor)
 
     def success_message(self, fee):
         return _("The fee of %(network)s for %(year)s is marked unpaid.") % {

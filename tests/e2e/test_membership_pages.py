@@ -9,7 +9,7 @@ from networks.models import Application, MembershipFee
 from tests.e2e.conftest import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
-S = Application.Status
+Status = Application.Status
 
 
 def signed_in(open_page, live_server, email):

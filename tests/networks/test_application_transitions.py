@@ -7,7 +7,7 @@ import pytest
 from ensie_portal.core.errors import TransitionNotAllowed
 from ensie_portal.core.workflow import audit_trail, rules_of, system_only, transition
 from networks.models import Application
-from networks.services import (
+from networks.transitions import (
     TRANSITIONS,
     is_board_member,
     is_representative,
@@ -16,7 +16,7 @@ from networks.services import (
 from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.factories import ApplicationFactory, assess_all, fill_request
 
-S = Application.Status
+Status = Application.Status
 ACTOR_KINDS = ["staff", "board", "applicant", "other_applicant", "system"]
 WHO = {
     is_staff: "staff",
@@ -25,7 +25,9 @@ WHO = {
     system_only: "system",
 }
 ALLOWED = sorted(TRANSITIONS, key=str)
-FORBIDDEN = [pair for pair in itertools.product(S.values, S.values) if pair not in TRANSITIONS]
+FORBIDDEN = [
+    pair for pair in itertools.product(Status.values, Status.values) if pair not in TRANSITIONS
+]
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def actor_of(kind, applicant):
 
 
 def test_an_application_goes_back_from_the_agenda_by_staff_or_by_the_system_each_named():
-    rules = rules_of(TRANSITIONS[(S.ON_AGENDA, S.ELIGIBLE)])
+    rules = rules_of(TRANSITIONS[(Status.ON_AGENDA, Status.ELIGIBLE)])
     assert {(WHO[rule.who], rule.action) for rule in rules} == {
         ("staff", "agenda_remove"),
         ("system", "agenda_return"),
@@ -64,19 +66,19 @@ def test_an_application_goes_back_from_the_agenda_by_staff_or_by_the_system_each
 
 def test_the_table_names_exactly_the_documented_transitions():
     assert set(TRANSITIONS) == {
-        (S.INTEREST, S.MEETING_SCHEDULED),
-        (S.MEETING_SCHEDULED, S.MEETING_HELD),
-        (S.MEETING_HELD, S.REQUEST_SUBMITTED),
-        (S.REQUEST_SUBMITTED, S.UNDER_REVIEW),
-        (S.UNDER_REVIEW, S.CHANGES_REQUESTED),
-        (S.CHANGES_REQUESTED, S.REQUEST_SUBMITTED),
-        (S.UNDER_REVIEW, S.ELIGIBLE),
-        (S.UNDER_REVIEW, S.NOT_ELIGIBLE),
-        (S.ELIGIBLE, S.ON_AGENDA),
-        (S.ON_AGENDA, S.ELIGIBLE),
-        (S.ON_AGENDA, S.ADMITTED),
-        (S.ON_AGENDA, S.REJECTED),
-        *((state, S.WITHDRAWN) for state in Application.OPEN_STATES),
+        (Status.INTEREST, Status.MEETING_SCHEDULED),
+        (Status.MEETING_SCHEDULED, Status.MEETING_HELD),
+        (Status.MEETING_HELD, Status.REQUEST_SUBMITTED),
+        (Status.REQUEST_SUBMITTED, Status.UNDER_REVIEW),
+        (Status.UNDER_REVIEW, Status.CHANGES_REQUESTED),
+        (Status.CHANGES_REQUESTED, Status.REQUEST_SUBMITTED),
+        (Status.UNDER_REVIEW, Status.ELIGIBLE),
+        (Status.UNDER_REVIEW, Status.NOT_ELIGIBLE),
+        (Status.ELIGIBLE, Status.ON_AGENDA),
+        (Status.ON_AGENDA, Status.ELIGIBLE),
+        (Status.ON_AGENDA, Status.ADMITTED),
+        (Status.ON_AGENDA, Status.REJECTED),
+        *((state, Status.WITHDRAWN) for state in Application.OPEN_STATES),
     }
 
 

@@ -10,7 +10,7 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
 from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Network
-from networks.services import application_interest_create, application_request_submit
+from networks.services import application_interest_create, reasoned_request_submit
 from tests.factories import UserFactory
 from tests.networks.factories import ApplicationFactory, fill_request
 
@@ -65,7 +65,7 @@ def test_two_representatives_submitting_at_once_make_one_transition():
     actors = [first, second]
     results = run_in_parallel(
         2,
-        lambda i: application_request_submit(
+        lambda i: reasoned_request_submit(
             application=Application.objects.get(pk=application.pk), actor=actors[i]
         ),
     )

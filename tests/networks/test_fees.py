@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
-from networks.selectors import fee_for_payment_record, network_has_paid
-from networks.services import membership_fee_mark_paid, membership_fee_mark_unpaid
+from networks.fees.selectors import fee_for_payment_record
+from networks.fees.services import membership_fee_mark_paid, membership_fee_mark_unpaid
+from networks.selectors import network_has_paid
 from tests.factories import make_board_member, make_staff
 from tests.networks.factories import MembershipFeeFactory
 

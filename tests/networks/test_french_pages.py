@@ -14,7 +14,7 @@ from tests.networks.assembly_factories import AssemblyInSessionFactory, MotionFa
 from tests.networks.factories import ApplicationFactory, fill_request
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 
 
 def french(name, *args):
@@ -24,7 +24,7 @@ def french(name, *args):
 
 def test_the_applicants_steps_are_in_french_on_the_french_page(client):
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     client.force_login(applicant)
     page = client.get(french("networks:application_detail", application.pk)).content.decode()
     assert "Intérêt exprimé" in page
@@ -32,7 +32,7 @@ def test_the_applicants_steps_are_in_french_on_the_french_page(client):
 
 
 def test_the_boards_feedback_message_is_in_french_on_the_french_page(client):
-    application = ApplicationFactory(status=S.REQUEST_SUBMITTED, representative=UserFactory())
+    application = ApplicationFactory(status=Status.REQUEST_SUBMITTED, representative=UserFactory())
     fill_request(application)
     client.force_login(make_board_member())
     response = client.post(french("networks:board_review_start", application.pk), follow=True)

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
-from networks.forms import RequestForm
+from networks.fees.services import membership_fees_create_for_year
+from networks.forms import ReasonedRequestForm
 from networks.models import Application, FeeSchedule, MembershipFee
-from networks.services import application_board_decide, membership_fees_create_for_year
+from networks.services import application_board_decide
 from tests.factories import make_board_member, make_staff
 from tests.networks.factories import (
     ApplicationFactory,
@@ -26,14 +27,14 @@ from tests.networks.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 
 
 # --- (a) the Board decision form only where the Board decides -----------------------------------
 
 
 def on_agenda_application():
-    application = ApplicationFactory(status=S.ON_AGENDA)
+    application = ApplicationFactory(status=Status.ON_AGENDA)
     fill_request(application)
     assess_all(application)
     return application
@@ -61,7 +62,7 @@ def test_the_decision_form_is_not_shown_once_the_application_is_on_an_agenda(cli
 
 
 def test_the_decision_form_is_shown_while_the_board_reviews(client):
-    application = ApplicationFactory(status=S.UNDER_REVIEW)
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
     client.force_login(make_board_member())
     page = client.get(reverse("networks:board_application", args=[application.pk])).content
     assert b"Record the decision" in page
@@ -75,11 +76,11 @@ def test_a_decision_posted_on_an_application_on_an_agenda_changes_nothing(client
     application = on_agenda_application()
     user = make_staff() if who == "staff" else make_board_member(is_staff=True)
     with pytest.raises(DomainError, match=refusal):
-        application_board_decide(application=application, actor=user, decision=S.ELIGIBLE)
+        application_board_decide(application=application, actor=user, decision=Status.ELIGIBLE)
     client.force_login(user)
     client.post(reverse("networks:board_decide", args=[application.pk]), {"decision": "eligible"})
     application.refresh_from_db()
-    assert application.status == S.ON_AGENDA
+    assert application.status == Status.ON_AGENDA
 
 
 # --- (b) the applicant is offered only assemblies still open to requests ------------------------
@@ -90,18 +91,18 @@ def test_the_request_form_offers_only_assemblies_whose_deadline_has_not_passed()
     too_soon = GeneralAssemblyFactory(title="Too soon", date=datetime.date(2026, 12, 17))
     last_day = GeneralAssemblyFactory(title="Last day today", date=datetime.date(2026, 12, 18))
     later = GeneralAssemblyFactory(title="Later", date=datetime.date(2027, 3, 1))
-    offered = set(RequestForm().fields["assembly"].queryset)
+    offered = set(ReasonedRequestForm().fields["assembly"].queryset)
     assert offered == {last_day, later}
     assert too_soon not in offered
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 4, 10, tzinfo=datetime.UTC), tick=False)
 def test_the_request_page_explains_a_draft_whose_assembly_can_no_longer_be_reached(client):
-    application = ApplicationFactory(status=S.MEETING_HELD)
+    application = ApplicationFactory(status=Status.MEETING_HELD)
     too_soon = GeneralAssemblyFactory(title="Too soon", date=datetime.date(2026, 12, 17))
     Application.objects.filter(pk=application.pk).update(assembly=too_soon)
     client.force_login(application.network.representative_links.get().user)
-    page = client.get(reverse("networks:application_request", args=[application.pk])).content
+    page = client.get(reverse("networks:reasoned_request", args=[application.pk])).content
     select = page.decode().split('name="assembly"', 1)[1].split("</select>", 1)[0]
     assert "Too soon" not in select
     assert b"deadline has passed" in page

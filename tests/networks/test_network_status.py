@@ -13,7 +13,7 @@ from tests.factories import make_board_member, make_staff
 from tests.networks.factories import MemberNetworkFactory, MembershipFeeFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
-N = Network.Status
+Status = Network.Status
 CHANGELIST = reverse("admin:networks_network_changelist")
 
 
@@ -37,44 +37,44 @@ def test_suspending_asks_first_then_is_audited_with_the_reason(staff_client):
     assert "Suspend these member networks?" in page.content.decode()
     assert "Réseau Exemple" in page.content.decode()
     network.refresh_from_db()
-    assert network.status == N.MEMBER
+    assert network.status == Status.MEMBER
 
     act(staff_client, "suspend", [network], confirm="yes", comment="Fees unpaid for 3 years")
     network.refresh_from_db()
-    assert network.status == N.SUSPENDED
+    assert network.status == Status.SUSPENDED
     [entry] = audit_trail(network)
     assert (entry.from_state, entry.to_state, entry.comment) == (
-        N.MEMBER,
-        N.SUSPENDED,
+        Status.MEMBER,
+        Status.SUSPENDED,
         "Fees unpaid for 3 years",
     )
     assert entry.actor.is_staff
 
 
 def test_reinstating_and_ending_a_membership(staff_client):
-    network = MemberNetworkFactory(status=N.SUSPENDED)
+    network = MemberNetworkFactory(status=Status.SUSPENDED)
     act(staff_client, "reinstate", [network], confirm="yes")
     network.refresh_from_db()
-    assert network.status == N.MEMBER
+    assert network.status == Status.MEMBER
     act(staff_client, "end_membership", [network], confirm="yes")
     network.refresh_from_db()
-    assert network.status == N.FORMER
+    assert network.status == Status.FORMER
 
 
 def test_an_applicant_is_not_made_a_member_or_suspended_by_hand(staff_client):
-    applicant = NetworkFactory(status=N.APPLICANT)
+    applicant = NetworkFactory(status=Status.APPLICANT)
     response = act(staff_client, "suspend", [applicant], confirm="yes")
     assert response.status_code == 302
     applicant.refresh_from_db()
-    assert applicant.status == N.APPLICANT
+    assert applicant.status == Status.APPLICANT
     with pytest.raises(DomainError):
-        network_status_change(network=applicant, to=N.MEMBER, actor=make_staff())
+        network_status_change(network=applicant, to=Status.MEMBER, actor=make_staff())
 
 
 def test_only_staff_change_a_network_status():
     network = MemberNetworkFactory()
     with pytest.raises(DomainError, match="not allowed"):
-        network_status_change(network=network, to=N.SUSPENDED, actor=make_board_member())
+        network_status_change(network=network, to=Status.SUSPENDED, actor=make_board_member())
 
 
 def test_the_status_and_fee_payments_cannot_be_typed_in_the_admin_form(staff_client):

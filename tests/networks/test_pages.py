@@ -31,7 +31,7 @@ from tests.networks.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 
 
 # --- Directory ------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_the_interest_rate_limit_is_counted_per_address(client, settings):
 @pytest.fixture
 def drafting(client):
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     client.force_login(applicant)
     return application, applicant
 
@@ -336,21 +336,21 @@ def request_data(assembly, **overrides):
 
 def test_a_draft_is_saved_incomplete(client, drafting):
     application, _applicant = drafting
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     response = client.post(url, {"legal_name": "Draft name", "save": ""})
     assert response.status_code == 302
     application.refresh_from_db()
-    assert (application.legal_name, application.status) == ("Draft name", S.MEETING_HELD)
+    assert (application.legal_name, application.status) == ("Draft name", Status.MEETING_HELD)
 
 
 def test_a_complete_request_is_submitted_and_then_read_only(client, drafting):
     application, _applicant = drafting
     assembly = GeneralAssemblyFactory()
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     response = client.post(url, {**request_data(assembly), "submit": ""})
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == S.REQUEST_SUBMITTED
+    assert application.status == Status.REQUEST_SUBMITTED
     with application.statutes.open("rb") as stored:
         assert stored.read().startswith(b"%PDF-")
     page = client.get(url).content.decode()
@@ -364,7 +364,7 @@ def test_a_complete_request_is_submitted_and_then_read_only(client, drafting):
 def test_a_renamed_non_pdf_is_refused_with_a_clear_message(client, drafting):
     application, _applicant = drafting
     fake = SimpleUploadedFile("letter.pdf", b"MZ\x90\x00 this is an executable", "application/pdf")
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     response = client.post(
         url, {**request_data(GeneralAssemblyFactory(), motivation_letter_upload=fake), "save": ""}
     )
@@ -380,7 +380,7 @@ def test_a_renamed_non_pdf_is_refused_with_a_clear_message(client, drafting):
 def test_a_file_over_10_mb_is_refused_with_a_clear_message(client, drafting):
     application, _applicant = drafting
     big = SimpleUploadedFile("statutes.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024))
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     response = client.post(
         url, {**request_data(GeneralAssemblyFactory(), statutes_upload=big), "save": ""}
     )
@@ -395,7 +395,7 @@ def test_a_file_of_exactly_10_mb_is_accepted(client, drafting):
     exact = SimpleUploadedFile(
         "statutes.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024 - len(PDF_BYTES))
     )
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     client.post(url, {"statutes_upload": exact, "save": ""})
     application.refresh_from_db()
     assert application.statutes.size == 10 * 1024 * 1024
@@ -403,21 +403,21 @@ def test_a_file_of_exactly_10_mb_is_accepted(client, drafting):
 
 def test_submitting_an_incomplete_request_marks_each_missing_field(client, drafting):
     application, _applicant = drafting
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     response = client.post(url, {"legal_name": "Only a name", "submit": ""})
     assert response.status_code == 400
     page = response.content.decode()
     assert 'id="id_statutes_upload_errors"' in page
     assert 'id="id_adheres_to_statutes_errors"' in page
     application.refresh_from_db()
-    assert application.status == S.MEETING_HELD
+    assert application.status == Status.MEETING_HELD
 
 
 def test_submitting_13_days_before_the_assembly_names_the_next_possible_one(client, drafting):
     application, applicant = drafting
     close = GeneralAssemblyFactory(date=datetime.date(2030, 6, 20), title="Spring GA")
     GeneralAssemblyFactory(date=datetime.date(2030, 11, 20), title="Autumn GA")
-    url = reverse("networks:application_request", args=[application.pk])
+    url = reverse("networks:reasoned_request", args=[application.pk])
     with time_machine.travel(datetime.datetime(2030, 6, 7, 12, 0, tzinfo=datetime.UTC)):
         client.force_login(applicant)
         response = client.post(url, {**request_data(close), "submit": ""})
@@ -427,7 +427,7 @@ def test_submitting_13_days_before_the_assembly_names_the_next_possible_one(clie
     assert "Autumn GA" in page
     assert 'id="id_assembly_errors"' in page
     application.refresh_from_db()
-    assert application.status == S.MEETING_HELD
+    assert application.status == Status.MEETING_HELD
 
 
 # --- Withdrawal -----------------------------------------------------------------------------
@@ -439,17 +439,17 @@ def test_withdrawal_asks_for_confirmation_then_withdraws(client, drafting):
     page = client.get(url).content.decode()
     assert "Do you really want to withdraw" in page
     application.refresh_from_db()
-    assert application.status == S.MEETING_HELD
+    assert application.status == Status.MEETING_HELD
     response = client.post(url, {"reason": "Merged with another network."})
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == S.WITHDRAWN
+    assert application.status == Status.WITHDRAWN
     assert audit_trail(application).last().comment == "Merged with another network."
 
 
 def test_applicant_sees_the_board_message_but_not_internal_notes(client, drafting):
     application, _applicant = drafting
-    application.status = S.CHANGES_REQUESTED
+    application.status = Status.CHANGES_REQUESTED
     application.board_message = "Please add the statutes."
     application.save()
     application.notes.create(text="SECRET internal")
@@ -465,7 +465,12 @@ def test_applicant_sees_the_board_message_but_not_internal_notes(client, draftin
 
 
 def test_board_queue_lists_open_applications_in_few_queries(client, django_assert_max_num_queries):
-    for status in (S.REQUEST_SUBMITTED, S.UNDER_REVIEW, S.ELIGIBLE, S.WITHDRAWN):
+    for status in (
+        Status.REQUEST_SUBMITTED,
+        Status.UNDER_REVIEW,
+        Status.ELIGIBLE,
+        Status.WITHDRAWN,
+    ):
         ApplicationFactory(status=status)
     client.force_login(make_board_member())
     with django_assert_max_num_queries(12):
@@ -475,7 +480,7 @@ def test_board_queue_lists_open_applications_in_few_queries(client, django_asser
 
 def test_board_records_each_criterion_then_finds_eligible(client):
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.REQUEST_SUBMITTED, representative=applicant)
+    application = ApplicationFactory(status=Status.REQUEST_SUBMITTED, representative=applicant)
     fill_request(application)
     client.force_login(make_board_member())
     client.post(reverse("networks:board_review_start", args=[application.pk]))
@@ -485,11 +490,11 @@ def test_board_records_each_criterion_then_finds_eligible(client):
     assert CriterionAssessment.objects.filter(application=application, result="met").count() == 13
     client.post(reverse("networks:board_decide", args=[application.pk]), {"decision": "eligible"})
     application.refresh_from_db()
-    assert application.status == S.ELIGIBLE
+    assert application.status == Status.ELIGIBLE
 
 
 def test_board_decision_without_reasons_shows_the_error_next_to_the_field(client):
-    application = ApplicationFactory(status=S.UNDER_REVIEW)
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
     client.force_login(make_board_member())
     response = client.post(
         reverse("networks:board_decide", args=[application.pk]), {"decision": "not_eligible"}
@@ -511,17 +516,17 @@ def test_staff_schedule_the_meeting_from_the_board_page(client):
     )
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == S.MEETING_SCHEDULED
+    assert application.status == Status.MEETING_SCHEDULED
     assert application.meeting_at.astimezone(timezone.get_default_timezone()).hour == 10
 
 
 def test_staff_place_an_eligible_application_on_an_assembly(client):
-    application = ApplicationFactory(status=S.ELIGIBLE)
+    application = ApplicationFactory(status=Status.ELIGIBLE)
     assembly = GeneralAssemblyFactory()
     client.force_login(make_staff())
     client.post(reverse("networks:board_agenda", args=[application.pk]), {"assembly": assembly.pk})
     application.refresh_from_db()
-    assert (application.status, application.assembly) == (S.ON_AGENDA, assembly)
+    assert (application.status, application.assembly) == (Status.ON_AGENDA, assembly)
 
 
 def test_staff_mark_a_fee_paid_from_the_fee_list(client):
@@ -583,7 +588,7 @@ def test_a_join_document_is_stored_under_a_pdf_name_never_as_a_page(client):
 
 
 def test_the_review_form_shows_the_findings_already_recorded(client):
-    application = ApplicationFactory(status=S.UNDER_REVIEW)
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
     CriterionAssessment.objects.create(
         application=application, criterion="sse_autonomy", result="not_met", note="Public body."
     )
@@ -608,7 +613,7 @@ def test_interest_form_is_prefilled_for_a_signed_in_user(client):
 
 def test_taking_an_application_off_the_agenda_asks_for_confirmation_first(client):
     assembly = GeneralAssemblyFactory(date=timezone.localdate() + datetime.timedelta(days=60))
-    application = ApplicationFactory(status=S.ON_AGENDA, representative=UserFactory())
+    application = ApplicationFactory(status=Status.ON_AGENDA, representative=UserFactory())
     fill_request(application, assembly=assembly)
     application.assembly = assembly
     application.save()
@@ -620,7 +625,7 @@ def test_taking_an_application_off_the_agenda_asks_for_confirmation_first(client
     assert confirm.status_code == 200
     assert "Yes, take it off the agenda" in confirm.content.decode()
     application.refresh_from_db()
-    assert application.status == S.ON_AGENDA
+    assert application.status == Status.ON_AGENDA
     client.post(url)
     application.refresh_from_db()
-    assert application.status == S.ELIGIBLE
+    assert application.status == Status.ELIGIBLE

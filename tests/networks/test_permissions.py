@@ -8,11 +8,11 @@ from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.factories import ApplicationFactory, fill_request
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 
 APPLICANT_PAGES = [
     "networks:application_detail",
-    "networks:application_request",
+    "networks:reasoned_request",
     "networks:application_withdraw",
 ]
 FILES = ["motivation-letter", "statutes"]
@@ -27,9 +27,9 @@ VIEWERS = list(APPLICANT_EXPECTED)
 @pytest.fixture
 def world():
     user_a, user_b = UserFactory(), UserFactory()
-    application_a = ApplicationFactory(status=S.UNDER_REVIEW, representative=user_a)
+    application_a = ApplicationFactory(status=Status.UNDER_REVIEW, representative=user_a)
     fill_request(application_a)
-    ApplicationFactory(status=S.UNDER_REVIEW, representative=user_b)
+    ApplicationFactory(status=Status.UNDER_REVIEW, representative=user_b)
     return {
         "application": application_a,
         "a": user_a,
@@ -102,7 +102,7 @@ def test_board_and_staff_actions_refuse_other_users(client, world, name, viewer,
     response = client.post(reverse(name, kwargs={"pk": world["application"].pk}), {})
     assert response.status_code in (expected, 400)
     world["application"].refresh_from_db()
-    assert world["application"].status == S.UNDER_REVIEW
+    assert world["application"].status == Status.UNDER_REVIEW
 
 
 def test_staff_may_not_take_the_board_decision(client, world):
@@ -112,7 +112,7 @@ def test_staff_may_not_take_the_board_decision(client, world):
         {"decision": "not_eligible", "message": "No."},
     )
     world["application"].refresh_from_db()
-    assert world["application"].status == S.UNDER_REVIEW
+    assert world["application"].status == Status.UNDER_REVIEW
 
 
 def test_applicant_b_cannot_withdraw_applicant_a(client, world):
@@ -120,4 +120,4 @@ def test_applicant_b_cannot_withdraw_applicant_a(client, world):
     url = reverse("networks:application_withdraw", kwargs={"pk": world["application"].pk})
     assert client.post(url, {}).status_code == 404
     world["application"].refresh_from_db()
-    assert world["application"].status == S.UNDER_REVIEW
+    assert world["application"].status == Status.UNDER_REVIEW

@@ -19,7 +19,7 @@ from tests.networks.factories import PDF_BYTES, ApplicationFactory, GeneralAssem
 from tests.networks.test_pages import request_data
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 LETTER = PDF_BYTES + b"% the motivation letter\n"
 STATUTES = PDF_BYTES + b"% the statutes\n"
 
@@ -31,9 +31,9 @@ def applicant():
 
 @pytest.fixture
 def drafting(client, applicant):
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     client.force_login(applicant)
-    return application, reverse("networks:application_request", args=[application.pk])
+    return application, reverse("networks:reasoned_request", args=[application.pk])
 
 
 def _files(**overrides):
@@ -100,13 +100,13 @@ def test_submitting_after_an_error_uses_the_stored_files(client, drafting):
     )  # fmt: skip
     assert first.status_code == 400
     application.refresh_from_db()
-    assert application.status == S.MEETING_HELD
+    assert application.status == Status.MEETING_HELD
     corrected = request_data(assembly)
     del corrected["motivation_letter_upload"], corrected["statutes_upload"]
     response = client.post(url, {**corrected, "submit": ""})
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.status == S.REQUEST_SUBMITTED
+    assert application.status == Status.REQUEST_SUBMITTED
     assert _read(application.motivation_letter) == LETTER
     assert _read(application.statutes) == STATUTES
 
@@ -157,7 +157,7 @@ def test_a_file_kept_after_an_error_stays_private(client, drafting):
 
 def test_no_file_is_kept_once_the_request_can_no_longer_be_changed(client, drafting):
     application, url = drafting
-    Application.objects.filter(pk=application.pk).update(status=S.UNDER_REVIEW)
+    Application.objects.filter(pk=application.pk).update(status=Status.UNDER_REVIEW)
     response = client.post(url, {**request_data(GeneralAssemblyFactory(), wise_count="x")})
     assert response.status_code == 302
     application.refresh_from_db()

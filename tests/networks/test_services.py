@@ -14,6 +14,7 @@ from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError, TransitionNotAllowed
 from ensie_portal.core.workflow import audit_trail
 from ensie_portal.outbox.models import OutgoingMail
+from networks.fees.services import membership_fee_create, membership_fee_mark_paid
 from networks.models import (
     Application,
     BoardNote,
@@ -31,11 +32,9 @@ from networks.services import (
     application_interest_create,
     application_meeting_held,
     application_meeting_schedule,
-    application_request_submit,
     application_review_start,
     application_withdraw,
-    membership_fee_create,
-    membership_fee_mark_paid,
+    reasoned_request_submit,
 )
 from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.factories import (
@@ -47,7 +46,7 @@ from tests.networks.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-S = Application.Status
+Status = Application.Status
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
@@ -69,7 +68,7 @@ def test_interest_creates_applicant_network_application_and_unverified_account(s
         message="Nous souhaitons rejoindre ENSIE.",
         language="fr",
     )
-    assert application.status == S.INTEREST
+    assert application.status == Status.INTEREST
     network = application.network
     assert network.status == Network.Status.APPLICANT
     assert (network.country.code, network.wise_count) == ("FR", 600)
@@ -78,7 +77,7 @@ def test_interest_creates_applicant_network_application_and_unverified_account(s
     assert not user.has_usable_password()
     assert not EmailAddress.objects.get(user=user).verified
     assert network.representative_links.get().user == user
-    assert audit_trail(application).get().to_state == S.INTEREST
+    assert audit_trail(application).get().to_state == Status.INTEREST
 
 
 def test_interest_emails_the_contact_in_their_language_with_a_set_password_link(settings):
@@ -145,7 +144,7 @@ def test_scheduling_the_meeting_sends_an_ics_invitation_in_the_applicant_languag
         starts_at=starts,
         link="https://meet.example.org/ensie",
     )
-    assert application.status == S.MEETING_SCHEDULED
+    assert application.status == Status.MEETING_SCHEDULED
     [invitation] = mails_to(applicant.email)
     assert invitation.language == "fr"
     assert "réunion" in invitation.subject.lower()
@@ -250,7 +249,7 @@ def test_moving_the_meeting_sends_an_updated_invitation_and_is_audited():
 
 
 def test_only_staff_may_move_the_meeting():
-    application = ApplicationFactory(status=S.MEETING_SCHEDULED)
+    application = ApplicationFactory(status=Status.MEETING_SCHEDULED)
     with pytest.raises(DomainError):
         application_meeting_schedule(
             application=application,
@@ -262,10 +261,10 @@ def test_only_staff_may_move_the_meeting():
 
 def test_meeting_held_keeps_staff_notes_and_invites_the_request():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_SCHEDULED, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_SCHEDULED, representative=applicant)
     application_meeting_held(application=application, actor=make_staff(), notes="Good fit.")
     application.refresh_from_db()
-    assert (application.status, application.meeting_notes) == (S.MEETING_HELD, "Good fit.")
+    assert (application.status, application.meeting_notes) == (Status.MEETING_HELD, "Good fit.")
     assert "reasoned request" in mails_to(applicant.email)[0].subject
 
 
@@ -277,51 +276,51 @@ def test_meeting_held_keeps_staff_notes_and_invites_the_request():
 )
 def test_submission_is_accepted_until_14_days_before_the_assembly(days_before, accepted):
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     assembly = GeneralAssemblyFactory(date=datetime.date(2030, 6, 20), title="GA 2030")
     later = GeneralAssemblyFactory(date=datetime.date(2030, 11, 20), title="Autumn GA 2030")
     fill_request(application, assembly=assembly)
     today = assembly.date - datetime.timedelta(days=days_before)
     with time_machine.travel(datetime.datetime.combine(today, datetime.time(23, 30), BRUSSELS)):
         if accepted:
-            application_request_submit(application=application, actor=applicant)
-            assert application.status == S.REQUEST_SUBMITTED
+            reasoned_request_submit(application=application, actor=applicant)
+            assert application.status == Status.REQUEST_SUBMITTED
         else:
             with pytest.raises(TransitionNotAllowed) as refused:
-                application_request_submit(application=application, actor=applicant)
+                reasoned_request_submit(application=application, actor=applicant)
             assert "14 days" in str(refused.value)
             assert later.title in str(refused.value)
             application.refresh_from_db()
-            assert application.status == S.MEETING_HELD
+            assert application.status == Status.MEETING_HELD
 
 
 def test_submission_too_late_with_no_later_assembly_says_so():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     assembly = GeneralAssemblyFactory(date=timezone.localdate() + datetime.timedelta(days=3))
     fill_request(application, assembly=assembly)
     with pytest.raises(TransitionNotAllowed, match="No later assembly"):
-        application_request_submit(application=application, actor=applicant)
+        reasoned_request_submit(application=application, actor=applicant)
 
 
 def test_incomplete_request_is_refused_naming_what_is_missing():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     fill_request(application)
     application.statutes = ""
     application.adheres_to_internal_rules = False
     application.save()
     with pytest.raises(TransitionNotAllowed, match=r"statutes.*internal rules"):
-        application_request_submit(application=application, actor=applicant)
+        reasoned_request_submit(application=application, actor=applicant)
 
 
 def test_submission_tells_the_applicant_and_every_board_member_in_their_language(settings):
     applicant = UserFactory(preferred_language="fr")
     board_en = make_board_member(preferred_language="en")
     board_fr = make_board_member(preferred_language="fr")
-    application = ApplicationFactory(status=S.MEETING_HELD, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     fill_request(application)
-    application_request_submit(application=application, actor=applicant)
+    reasoned_request_submit(application=application, actor=applicant)
     assert mails_to(applicant.email)[0].language == "fr"
     assert "reçue" in mails_to(applicant.email)[0].subject
     assert mails_to(board_en.email)[0].language == "en"
@@ -336,7 +335,7 @@ def test_submission_tells_the_applicant_and_every_board_member_in_their_language
 @pytest.fixture
 def under_review():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.UNDER_REVIEW, representative=applicant)
+    application = ApplicationFactory(status=Status.UNDER_REVIEW, representative=applicant)
     fill_request(application)
     return application, applicant
 
@@ -351,9 +350,9 @@ def test_one_criterion_not_met_forbids_eligible(under_review):
         findings={Criterion.SSE_DEMOCRATIC_GOVERNANCE: ("not_met", "No general meeting.")},
     )
     with pytest.raises(TransitionNotAllowed, match="Democratic governance"):
-        application_board_decide(application=application, actor=board, decision=S.ELIGIBLE)
+        application_board_decide(application=application, actor=board, decision=Status.ELIGIBLE)
     application.refresh_from_db()
-    assert application.status == S.UNDER_REVIEW
+    assert application.status == Status.UNDER_REVIEW
 
 
 def test_one_criterion_unclear_or_not_assessed_forbids_eligible(under_review):
@@ -362,10 +361,10 @@ def test_one_criterion_unclear_or_not_assessed_forbids_eligible(under_review):
     assess_all(application)
     CriterionAssessment.objects.filter(criterion=Criterion.WISE_PEDAGOGY).update(result="unclear")
     with pytest.raises(TransitionNotAllowed):
-        application_board_decide(application=application, actor=board, decision=S.ELIGIBLE)
+        application_board_decide(application=application, actor=board, decision=Status.ELIGIBLE)
     CriterionAssessment.objects.filter(criterion=Criterion.WISE_PEDAGOGY).delete()
     with pytest.raises(TransitionNotAllowed):
-        application_board_decide(application=application, actor=board, decision=S.ELIGIBLE)
+        application_board_decide(application=application, actor=board, decision=Status.ELIGIBLE)
 
 
 def test_every_criterion_met_allows_eligible_and_the_applicant_is_told(under_review):
@@ -377,9 +376,9 @@ def test_every_criterion_met_allows_eligible_and_the_applicant_is_told(under_rev
         findings=dict.fromkeys(Criterion.values, ("met", "")),
     )
     application_board_decide(
-        application=application, actor=board, decision=S.ELIGIBLE, internal_note="Strong file."
+        application=application, actor=board, decision=Status.ELIGIBLE, internal_note="Strong file."
     )
-    assert application.status == S.ELIGIBLE
+    assert application.status == Status.ELIGIBLE
     [told] = mails_to(applicant.email)
     assert "eligible" in told.subject
     assert "Strong file" not in told.body_text
@@ -397,7 +396,7 @@ def test_criteria_notes_and_internal_notes_never_reach_the_applicant(under_revie
     application_board_decide(
         application=application,
         actor=board,
-        decision=S.CHANGES_REQUESTED,
+        decision=Status.CHANGES_REQUESTED,
         message="Please send the registered statutes.",
         internal_note="SECRET-internal-note",
     )
@@ -406,7 +405,7 @@ def test_criteria_notes_and_internal_notes_never_reach_the_applicant(under_revie
     assert "SECRET" not in told.body_text + told.body_html
 
 
-@pytest.mark.parametrize("decision", [S.NOT_ELIGIBLE, S.CHANGES_REQUESTED])
+@pytest.mark.parametrize("decision", [Status.NOT_ELIGIBLE, Status.CHANGES_REQUESTED])
 def test_refusal_or_changes_need_a_message_for_the_applicant(under_review, decision):
     application, _applicant = under_review
     with pytest.raises(DomainError, match="Tell the applicant"):
@@ -420,7 +419,7 @@ def test_not_eligible_tells_the_reasons(under_review):
     application_board_decide(
         application=application,
         actor=make_board_member(),
-        decision=S.NOT_ELIGIBLE,
+        decision=Status.NOT_ELIGIBLE,
         message="The head office is outside Europe.",
     )
     assert "outside Europe" in mails_to(applicant.email)[0].body_text
@@ -436,7 +435,7 @@ def test_criteria_are_recorded_only_during_the_review_and_only_by_the_board(unde
         application_criteria_record(
             application=application, actor=applicant, findings={"legal_entity": ("met", "")}
         )
-    application.status = S.REQUEST_SUBMITTED
+    application.status = Status.REQUEST_SUBMITTED
     application.save()
     with pytest.raises(DomainError):
         application_criteria_record(
@@ -448,7 +447,7 @@ def test_criteria_are_recorded_only_during_the_review_and_only_by_the_board(unde
 
 def test_review_start_tells_the_applicant():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.REQUEST_SUBMITTED, representative=applicant)
+    application = ApplicationFactory(status=Status.REQUEST_SUBMITTED, representative=applicant)
     application_review_start(application=application, actor=make_board_member())
     assert "reviewing" in mails_to(applicant.email)[0].subject
 
@@ -458,10 +457,10 @@ def test_review_start_tells_the_applicant():
 
 def test_placing_on_an_assembly_tells_the_applicant_when():
     applicant = UserFactory(preferred_language="fr")
-    application = ApplicationFactory(status=S.ELIGIBLE, representative=applicant)
+    application = ApplicationFactory(status=Status.ELIGIBLE, representative=applicant)
     assembly = GeneralAssemblyFactory(date=datetime.date(2031, 6, 5), title="AG 2031")
     application_agenda_place(application=application, actor=make_staff(), assembly=assembly)
-    assert (application.status, application.assembly) == (S.ON_AGENDA, assembly)
+    assert (application.status, application.assembly) == (Status.ON_AGENDA, assembly)
     told = mails_to(applicant.email)[0]
     assert "AG 2031" in told.body_text
     assert "2031" in told.body_text
@@ -469,7 +468,7 @@ def test_placing_on_an_assembly_tells_the_applicant_when():
 
 
 def test_an_assembly_in_the_past_cannot_take_an_application():
-    application = ApplicationFactory(status=S.ELIGIBLE)
+    application = ApplicationFactory(status=Status.ELIGIBLE)
     past = GeneralAssemblyFactory(date=timezone.localdate() - datetime.timedelta(days=1))
     with pytest.raises(DomainError):
         application_agenda_place(application=application, actor=make_staff(), assembly=past)
@@ -478,7 +477,7 @@ def test_an_assembly_in_the_past_cannot_take_an_application():
 def test_admission_by_the_vote_makes_a_member_with_its_fee_record_and_a_welcome():
     fee_schedule(2031)
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.ON_AGENDA, representative=applicant)
+    application = ApplicationFactory(status=Status.ON_AGENDA, representative=applicant)
     fill_request(application)
     assembly = GeneralAssemblyFactory(date=datetime.date(2031, 6, 5))
     application_decide(application=application, admitted=True, assembly=assembly)
@@ -494,10 +493,10 @@ def test_admission_by_the_vote_makes_a_member_with_its_fee_record_and_a_welcome(
 
 def test_rejection_by_the_vote_tells_the_applicant_and_makes_no_member():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.ON_AGENDA, representative=applicant)
+    application = ApplicationFactory(status=Status.ON_AGENDA, representative=applicant)
     assembly = GeneralAssemblyFactory()
     application_decide(application=application, admitted=False, assembly=assembly)
-    assert application.status == S.REJECTED
+    assert application.status == Status.REJECTED
     assert Network.objects.get(pk=application.network_id).status == Network.Status.APPLICANT
     assert not MembershipFee.objects.exists()
     assert "vote" in mails_to(applicant.email)[0].subject
@@ -505,9 +504,9 @@ def test_rejection_by_the_vote_tells_the_applicant_and_makes_no_member():
 
 def test_withdrawal_tells_the_applicant_and_the_secretariat(settings):
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.UNDER_REVIEW, representative=applicant)
+    application = ApplicationFactory(status=Status.UNDER_REVIEW, representative=applicant)
     application_withdraw(application=application, actor=applicant, reason="Not now.")
-    assert application.status == S.WITHDRAWN
+    assert application.status == Status.WITHDRAWN
     assert audit_trail(application).last().comment == "Not now."
     assert "withdrawn" in mails_to(applicant.email)[0].subject
     assert "withdrawn" in mails_to(settings.SECRETARIAT_EMAIL)[0].subject
@@ -515,7 +514,7 @@ def test_withdrawal_tells_the_applicant_and_the_secretariat(settings):
 
 def test_each_step_email_is_queued_once_even_when_the_outbox_is_asked_twice():
     applicant = UserFactory()
-    application = ApplicationFactory(status=S.MEETING_SCHEDULED, representative=applicant)
+    application = ApplicationFactory(status=Status.MEETING_SCHEDULED, representative=applicant)
     application_meeting_held(application=application, actor=make_staff(), notes="")
     mail.outbox.clear()
     assert OutgoingMail.objects.filter(to_email=applicant.email).count() == 1

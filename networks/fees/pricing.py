@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import CountryGroup, FeeAmount, FeeBand, FeeSchedule
+from ..models import CountryGroup, FeeAmount, FeeBand, FeeSchedule
 
 
 @dataclass(frozen=True)
