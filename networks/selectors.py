@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from ensie_portal.accounts.permissions import is_board
+from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import format_when
 
 from .filters import MemberFilter
@@ -39,11 +39,6 @@ def networks_for_user(*, user) -> QuerySet[Network]:
     if not user.is_authenticated:
         return Network.objects.none()
     return Network.objects.filter(representative_links__user=user)
-
-
-def user_is_member_representative(user) -> bool:
-    """Whether ``user`` represents at least one network that is currently a member."""
-    return networks_for_user(user=user).filter(status=Network.Status.MEMBER).exists()
 
 
 # --- Directory ------------------------------------------------------------------------------
@@ -150,15 +145,10 @@ def fee_list(*, year: int) -> QuerySet[MembershipFee]:
     return MembershipFee.objects.filter(year=year).select_related("network")
 
 
-def may_record_fee_payments(user) -> bool:
-    """Who records a fee as paid, or takes that back: staff (the secretariat)."""
-    return user is not None and user.is_authenticated and user.is_staff
-
-
 def fee_for_payment_record(*, user, pk: int) -> MembershipFee:
     """A fee whose payment ``user`` may record or undo; for anyone else it does not exist."""
     fees = MembershipFee.objects.none()
-    if may_record_fee_payments(user):
+    if roles.may_record_fee_payments(user):
         fees = MembershipFee.objects.all()
     return get_object_or_404(fees.select_related("network"), pk=pk)
 
@@ -306,7 +296,7 @@ def application_for_file(*, user, pk: int) -> Application:
         raise Http404
     queryset = (
         Application.objects.all()
-        if is_board(user)
+        if roles.is_board_or_staff(user)
         else Application.objects.for_representative(user)
     )
     return get_object_or_404(queryset.select_related("network"), pk=pk)

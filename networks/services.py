@@ -23,8 +23,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import Roles, User
-from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import format_when
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
@@ -51,30 +51,9 @@ from .selectors import (
     assembly_placement_problem,
     assembly_submission_problem,
     brussels_date,
-    may_record_fee_payments,
 )
 
 S = Application.Status
-
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def is_staff(actor, application) -> bool:
-    return actor is not None and actor.is_authenticated and actor.is_staff
-
-
-def is_board_member(actor, application) -> bool:
-    """Members of the Board group (the secretariat does not decide on eligibility)."""
-    return actor is not None and user_in_group(actor, Roles.BOARD)
-
-
-def is_representative(actor, application) -> bool:
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and Representative.objects.filter(network_id=application.network_id, user=actor).exists()
-    )
 
 
 # --- Conditions on the application ----------------------------------------------------------
@@ -136,25 +115,30 @@ def _all_criteria_met(application: Application) -> str | None:
 
 # --- The table ------------------------------------------------------------------------------
 
+# Who: roles.is_staff, roles.is_board_member (the Board group alone: staff do not decide on
+# eligibility, ensie_portal/accounts/roles.py) and roles.represents_applicant.
+
 TRANSITIONS = {
-    (S.INTEREST, S.MEETING_SCHEDULED): Rule(who=is_staff, action="meeting_schedule"),
-    (S.MEETING_SCHEDULED, S.MEETING_HELD): Rule(who=is_staff, action="meeting_held"),
+    (S.INTEREST, S.MEETING_SCHEDULED): Rule(who=roles.is_staff, action="meeting_schedule"),
+    (S.MEETING_SCHEDULED, S.MEETING_HELD): Rule(who=roles.is_staff, action="meeting_held"),
     (S.MEETING_HELD, S.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_submit", check=_request_ready
+        who=roles.represents_applicant, action="request_submit", check=_request_ready
     ),
     (S.CHANGES_REQUESTED, S.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_resubmit", check=_request_ready
+        who=roles.represents_applicant, action="request_resubmit", check=_request_ready
     ),
-    (S.REQUEST_SUBMITTED, S.UNDER_REVIEW): Rule(who=is_board_member, action="review_start"),
-    (S.UNDER_REVIEW, S.CHANGES_REQUESTED): Rule(who=is_board_member, action="changes_request"),
+    (S.REQUEST_SUBMITTED, S.UNDER_REVIEW): Rule(who=roles.is_board_member, action="review_start"),
+    (S.UNDER_REVIEW, S.CHANGES_REQUESTED): Rule(
+        who=roles.is_board_member, action="changes_request"
+    ),
     (S.UNDER_REVIEW, S.ELIGIBLE): Rule(
-        who=is_board_member, action="eligible", check=_all_criteria_met
+        who=roles.is_board_member, action="eligible", check=_all_criteria_met
     ),
-    (S.UNDER_REVIEW, S.NOT_ELIGIBLE): Rule(who=is_board_member, action="not_eligible"),
-    (S.ELIGIBLE, S.ON_AGENDA): Rule(who=is_staff, action="agenda_place"),
+    (S.UNDER_REVIEW, S.NOT_ELIGIBLE): Rule(who=roles.is_board_member, action="not_eligible"),
+    (S.ELIGIBLE, S.ON_AGENDA): Rule(who=roles.is_staff, action="agenda_place"),
     (S.ON_AGENDA, S.ELIGIBLE): (
         # Staff take it off the agenda (the assembly is postponed...).
-        Rule(who=is_staff, action="agenda_remove"),
+        Rule(who=roles.is_staff, action="agenda_remove"),
         # The assembly did not decide (no quorum, or never voted before the session closed):
         # the portal puts it back, with the reason, for a later assembly.
         Rule(who=system_only, action="agenda_return"),
@@ -163,7 +147,7 @@ TRANSITIONS = {
     (S.ON_AGENDA, S.ADMITTED): Rule(who=system_only, action="admitted"),
     (S.ON_AGENDA, S.REJECTED): Rule(who=system_only, action="rejected"),
     **{
-        (state, S.WITHDRAWN): Rule(who=is_representative, action="withdraw")
+        (state, S.WITHDRAWN): Rule(who=roles.represents_applicant, action="withdraw")
         for state in Application.OPEN_STATES
     },
 }
@@ -174,10 +158,10 @@ BOARD_DECISIONS = (S.ELIGIBLE, S.NOT_ELIGIBLE, S.CHANGES_REQUESTED)
 # application_decide). Staff change it from the admin's actions, never by editing the field.
 N = Network.Status
 NETWORK_TRANSITIONS = {
-    (N.MEMBER, N.SUSPENDED): Rule(who=is_staff, action="membership_suspend"),
-    (N.SUSPENDED, N.MEMBER): Rule(who=is_staff, action="membership_reinstate"),
-    (N.MEMBER, N.FORMER): Rule(who=is_staff, action="membership_end"),
-    (N.SUSPENDED, N.FORMER): Rule(who=is_staff, action="membership_end"),
+    (N.MEMBER, N.SUSPENDED): Rule(who=roles.is_staff, action="membership_suspend"),
+    (N.SUSPENDED, N.MEMBER): Rule(who=roles.is_staff, action="membership_reinstate"),
+    (N.MEMBER, N.FORMER): Rule(who=roles.is_staff, action="membership_end"),
+    (N.SUSPENDED, N.FORMER): Rule(who=roles.is_staff, action="membership_end"),
 }
 
 
@@ -189,7 +173,7 @@ def board_decisions_open(*, application: Application, actor) -> list[str]:
         decision
         for decision in BOARD_DECISIONS
         if any(
-            rule.who is is_board_member and rule.who(actor, application)
+            rule.who is roles.is_board_member and rule.who(actor, application)
             for rule in rules_of(TRANSITIONS.get((application.status, decision), ()))
         )
     ]
@@ -484,7 +468,7 @@ def application_meeting_schedule(
             updates=updates,
             on_done=[lambda app: _send_meeting_invitation(app, _step(app))],
         )
-    if not is_staff(actor, application):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -530,7 +514,7 @@ def application_request_save(
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if not is_representative(actor, locked):
+        if not roles.represents_applicant(actor, locked):
             raise DomainError(_("You are not allowed to do this."))
         if not locked.is_editable:
             raise DomainError(
@@ -620,7 +604,7 @@ def application_criteria_record(
 ) -> list[CriterionAssessment]:
     """Record the Board's finding (result, note) per Art. 6 criterion; internal, audited."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if not is_board_member(actor, locked):
+    if not roles.is_board_member(actor):
         raise DomainError(_("You are not allowed to do this."))
     if locked.status != S.UNDER_REVIEW:
         raise DomainError(_("Criteria are recorded while the Board reviews the request."))
@@ -659,7 +643,7 @@ def application_board_decide(
     """
     if decision not in BOARD_DECISIONS:
         raise DomainError(_("Unknown decision."))
-    if not is_board_member(actor, application):
+    if not roles.is_board_member(actor):
         raise DomainError(_("You are not allowed to do this."))
     if decision not in board_decisions_open(application=application, actor=actor):
         raise DomainError(
@@ -700,7 +684,7 @@ def application_board_decide(
 
 @transaction.atomic
 def board_note_add(*, application: Application, actor: User, text: str) -> BoardNote:
-    if not (is_board_member(actor, application) or is_staff(actor, application)):
+    if not roles.is_board_or_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     return BoardNote.objects.create(application=application, author=actor, text=text.strip())
 
@@ -901,7 +885,7 @@ def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
 def fee_schedule_copy(*, year: int, actor: User) -> FeeSchedule:
     """Staff give ``year`` the schedule in force before it (the latest earlier year's): its
     country groups, bands and amounts are copied into a new schedule for ``year``; audited."""
-    if not is_staff(actor, None):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     source = FeeSchedule.objects.for_year(year - 1)
     if source is None:
@@ -945,7 +929,7 @@ def membership_fees_create_for_year(*, year: int, actor: User, copy_previous: bo
     The year needs its own fee schedule: without one, staff either create it (admin) or ask
     explicitly (``copy_previous``, after a confirmation page) to copy the last year's.
     """
-    if not is_staff(actor, None):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     if not FeeSchedule.objects.filter(year=year).exists():
         if not copy_previous:
@@ -970,7 +954,7 @@ def membership_fee_mark_paid(
     *, fee: MembershipFee, actor: User, paid_on: datetime.date | None = None
 ) -> MembershipFee:
     """Staff record the payment (this gives the network its vote, Art. 15)."""
-    if not may_record_fee_payments(actor):
+    if not roles.may_record_fee_payments(actor):
         raise DomainError(_("You are not allowed to do this."))
     locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
     if locked.paid_on is not None:
@@ -990,7 +974,7 @@ def membership_fee_mark_unpaid(*, fee: MembershipFee, actor: User) -> Membership
 
     Audited like the payment itself, with the date that was recorded.
     """
-    if not may_record_fee_payments(actor):
+    if not roles.may_record_fee_payments(actor):
         raise DomainError(_("You are not allowed to do this."))
     locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
     if locked.paid_on is None:
