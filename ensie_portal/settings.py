@@ -267,7 +267,8 @@ MFA_TOTP_ISSUER = "ENSIE portal"
 MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default="") or None
 # Privileged roles: staff and the members of these groups open privileged pages (the admin,
 # the Board's and staff's pages, fees, the chair's screen, moderation, the organisers' pages)
-# only in a session that passed the second factor (accounts/middleware.py).
+# only in a session that passed the second factor (accounts/roles.py: needs_second_factor;
+# accounts/middleware.py).
 TWO_FACTOR_REQUIRED_GROUPS = ["Board", "Organisers", "Editors"]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ensie_portal.accounts.permissions import is_board
+from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import format_when
 
 from . import voting
@@ -26,7 +26,6 @@ from .models import (
     Network,
     Representative,
     Vote,
-    may_chair,
 )
 from .selectors import networks_for_user
 
@@ -85,9 +84,9 @@ def assemblies_for_user(*, user) -> QuerySet[GeneralAssembly]:
     if not user.is_authenticated:
         return GeneralAssembly.objects.none()
     queryset = GeneralAssembly.objects.select_related("chair")
-    if is_board(user):
+    if roles.is_board_or_staff(user):
         return queryset
-    is_member = networks_for_user(user=user).filter(status=Network.Status.MEMBER).exists()
+    is_member = roles.is_member_representative(user)
     visible = Q(chair=user)
     if is_member:
         visible |= Q(status__in=VISIBLE_TO_MEMBERS)
@@ -109,13 +108,13 @@ def assembly_for_user(*, user, pk: int) -> GeneralAssembly:
 
 def is_chair_of(*, user, assembly: GeneralAssembly) -> bool:
     """Whether ``user`` chairs ``assembly`` and may still do so (a Board member or staff)."""
-    return assembly.chair_id is not None and assembly.chair_id == user.pk and may_chair(user)
+    return assembly.chair_id is not None and assembly.chair_id == user.pk and roles.may_chair(user)
 
 
 def assembly_for_chair(*, user, pk: int) -> GeneralAssembly:
     """The assembly ``pk`` if ``user`` chairs it and is still a Board member or staff; anyone
     else (staff included) gets a 404."""
-    if not user.is_authenticated or not may_chair(user):
+    if not user.is_authenticated or not roles.may_chair(user):
         raise Http404
     return get_object_or_404(
         GeneralAssembly.objects.select_related("chair").prefetch_related(_items()),

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import format_when
@@ -44,7 +45,7 @@ from .assembly_selectors import (
     representatives_of_members,
     session_open_problem,
 )
-from .models import Application, GeneralAssembly, Network, Representative, may_chair
+from .models import Application, GeneralAssembly, Network
 from .selectors import brussels_date
 from .services import application_agenda_return, application_decide
 
@@ -55,10 +56,6 @@ V = AgendaItem.VoteState
 # --- Who may do what ------------------------------------------------------------------------
 
 
-def is_staff(actor, obj) -> bool:
-    return actor is not None and actor.is_authenticated and actor.is_staff
-
-
 def is_chair(actor, obj) -> bool:
     """The chair of the assembly (``obj`` is the assembly or one of its agenda items), while
     still a Board member or staff."""
@@ -67,15 +64,7 @@ def is_chair(actor, obj) -> bool:
         actor is not None
         and actor.is_authenticated
         and assembly.chair_id == actor.pk
-        and may_chair(actor)
-    )
-
-
-def _represents(actor, network: Network) -> bool:
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and Representative.objects.filter(network=network, user=actor).exists()
+        and roles.may_chair(actor)
     )
 
 
@@ -85,7 +74,7 @@ def _represents(actor, network: Network) -> bool:
 def _has_chair(assembly: GeneralAssembly) -> str | None:
     if assembly.chair_id is None:
         return _("Name the chair of the assembly before convening it.")
-    if not may_chair(assembly.chair):
+    if not roles.may_chair(assembly.chair):
         return _("The chair must be a Board member or staff: name another chair first.")
     return None
 
@@ -114,7 +103,7 @@ def _vote_may_open(item: AgendaItem) -> str | None:
 # --- The tables -----------------------------------------------------------------------------
 
 ASSEMBLY_TRANSITIONS = {
-    (A.PLANNED, A.CONVENED): Rule(who=is_staff, action="assembly_convene", check=_has_chair),
+    (A.PLANNED, A.CONVENED): Rule(who=roles.is_staff, action="assembly_convene", check=_has_chair),
     (A.CONVENED, A.IN_SESSION): Rule(who=is_chair, action="session_open", check=_opens_on_the_day),
     (A.IN_SESSION, A.CLOSED): Rule(who=is_chair, action="session_close", check=_no_open_vote),
 }
@@ -148,7 +137,7 @@ def agenda_sync(*, assembly: GeneralAssembly) -> list[AgendaItem]:
 
 
 def _staff_may_edit_agenda(assembly: GeneralAssembly, actor: User) -> None:
-    if not is_staff(actor, assembly):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     if assembly.status == A.CLOSED:
         raise DomainError(_("The assembly is closed: its agenda can no longer change."))
@@ -336,7 +325,7 @@ def assembly_agenda_update_send(*, assembly: GeneralAssembly, actor: User) -> Co
     agenda version: with the agenda as last sent, nothing is sent.
     """
     locked = GeneralAssembly.objects.select_for_update().get(pk=assembly.pk)
-    if not (is_staff(actor, locked) or is_chair(actor, locked)):
+    if not (roles.is_staff(actor) or is_chair(actor, locked)):
         raise DomainError(_("You are not allowed to do this."))
     if not agenda_update_allowed(locked):
         raise DomainError(
@@ -383,7 +372,7 @@ def assembly_session_override(
     """Staff allow the chair to open the session on another day than the assembly's date (the
     meeting was moved at short notice...). The reason is required, stored with who and when,
     audited, and shown on the staff page and the chair's screen."""
-    if not is_staff(actor, assembly):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     reason = reason.strip()
     if not reason:
@@ -491,7 +480,7 @@ def attendance_record(
 @transaction.atomic
 def attendance_check_in(*, assembly: GeneralAssembly, network: Network, actor: User) -> Attendance:
     """A representative checks their member network in (while the assembly is in session)."""
-    if not _represents(actor, network):
+    if not roles.represents_network(actor, network.pk):
         raise DomainError(_("You are not allowed to do this."))
     if network.status != Network.Status.MEMBER:
         raise DomainError(_("Only member networks attend the assembly."))
@@ -528,7 +517,7 @@ def assembly_vote_cast(*, item: AgendaItem, network: Network, actor: User, choic
     """
     if choice not in Choice.values:
         raise DomainError(_("Choose yes, no or abstain."))
-    if not _represents(actor, network):
+    if not roles.represents_network(actor, network.pk):
         raise DomainError(_("You are not allowed to do this."))
     # Presence and fee are checked before taking the lock (the close counts only the ballots of
     # networks still present and paid), so concurrent casts hold the item's lock briefly.

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from ensie_portal.accounts.permissions import StaffRequiredMixin, privileged
+from ensie_portal.accounts import roles
+from ensie_portal.accounts.permissions import StaffRequiredMixin, second_factor_required
 from ensie_portal.core.actions import act
 from ensie_portal.core.spreadsheet import csv_cell
 
@@ -31,7 +32,7 @@ from .assembly_forms import (
     SessionOverrideForm,
     VoteForm,
 )
-from .models import AgendaItem, GeneralAssembly, may_chair
+from .models import AgendaItem, GeneralAssembly
 from .selectors import brussels_date
 
 PAGE_SIZE = 25
@@ -51,7 +52,7 @@ def assembly_list(request):
     return render(
         request,
         "networks/assembly/list.html",
-        {"page_obj": page, "may_chair": may_chair(request.user)},
+        {"page_obj": page, "may_chair": roles.may_chair(request.user)},
     )
 
 
@@ -113,13 +114,13 @@ def assembly_vote(request, pk, item_pk, network_pk):
 
 def _chair_required(view):
     """Signed in and chair of the assembly ``pk``, still a Board member or staff (anyone else,
-    staff included: 404); privileged: the second factor is required."""
+    staff included: 404); the second factor is required."""
 
     def wrapped(request, pk, **kwargs):
         assembly = selectors.assembly_for_chair(user=request.user, pk=pk)
         return view(request, assembly, **kwargs)
 
-    return privileged(login_required(wrapped))
+    return second_factor_required(login_required(wrapped))
 
 
 def _agenda_change_if_sendable(assembly):
@@ -292,13 +293,15 @@ def chair_agenda_update(request, assembly):
 # --- The record (CSV) -----------------------------------------------------------------------
 
 
-@privileged
+@second_factor_required
 @login_required
 @require_GET
 def assembly_record_csv(request, pk):
     """The record of the assembly, for staff and the chair (a Board member or staff)."""
     assembly = selectors.assembly_for_user(user=request.user, pk=pk)
-    if not (request.user.is_staff or selectors.is_chair_of(user=request.user, assembly=assembly)):
+    if not (
+        roles.is_staff(request.user) or selectors.is_chair_of(user=request.user, assembly=assembly)
+    ):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ensie_portal.accounts.permissions import is_board
+from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import format_when
 from ensie_portal.core.storage import private_storage
 
@@ -210,12 +210,6 @@ def europe_countries() -> frozenset[str]:
 # --- General Assembly -----------------------------------------------------------------------
 
 
-def may_chair(user) -> bool:
-    """The chair of a General Assembly is a Board member or staff (who run it with two-factor
-    authentication); a chair who leaves both roles can no longer run it."""
-    return user is not None and is_board(user)
-
-
 class GeneralAssemblyQuerySet(models.QuerySet):
     def upcoming(self, *, today):
         return self.filter(date__gte=today).exclude(status=GeneralAssembly.Status.CLOSED)
@@ -294,7 +288,7 @@ class GeneralAssembly(models.Model):
 
     def clean(self):
         super().clean()
-        if self.chair_id is not None and not may_chair(self.chair):
+        if self.chair_id is not None and not roles.may_chair(self.chair):
             raise ValidationError(
                 {
                     "chair": _(

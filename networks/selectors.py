@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from ensie_portal.accounts.permissions import is_board
+from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import format_when
 
 from .filters import MemberFilter
@@ -39,11 +39,6 @@ def networks_for_user(*, user) -> QuerySet[Network]:
     if not user.is_authenticated:
         return Network.objects.none()
     return Network.objects.filter(representative_links__user=user)
-
-
-def user_is_member_representative(user) -> bool:
-    """Whether ``user`` represents at least one network that is currently a member."""
-    return networks_for_user(user=user).filter(status=Network.Status.MEMBER).exists()
 
 
 # --- Directory ------------------------------------------------------------------------------
@@ -256,7 +251,7 @@ def application_for_file(*, user, pk: int) -> Application:
         raise Http404
     queryset = (
         Application.objects.all()
-        if is_board(user)
+        if roles.is_board_or_staff(user)
         else Application.objects.for_representative(user)
     )
     return get_object_or_404(queryset.select_related("network"), pk=pk)

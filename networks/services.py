@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import format_when
@@ -43,9 +44,6 @@ from .transitions import (
     REASONED_REQUEST_FIELDS,
     TRANSITIONS,
     board_decisions_open,
-    is_board_member,
-    is_representative,
-    is_staff,
 )
 
 Status = Application.Status
@@ -167,7 +165,7 @@ def application_meeting_schedule(
             updates=updates,
             on_done=[lambda app: mails.meeting_invitation_send(app, mails.step_of(app))],
         )
-    if not is_staff(actor, application):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -213,7 +211,7 @@ def reasoned_request_save(
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if not is_representative(actor, locked):
+        if not roles.represents_applicant(actor, locked):
             raise DomainError(_("You are not allowed to do this."))
         if not locked.is_editable:
             raise DomainError(
@@ -303,7 +301,7 @@ def application_criteria_record(
 ) -> list[CriterionAssessment]:
     """Record the Board's finding (result, note) per Art. 6 criterion; internal, audited."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if not is_board_member(actor, locked):
+    if not roles.is_board_member(actor):
         raise DomainError(_("You are not allowed to do this."))
     if locked.status != Status.UNDER_REVIEW:
         raise DomainError(_("Criteria are recorded while the Board reviews the request."))
@@ -342,7 +340,7 @@ def application_board_decide(
     """
     if decision not in BOARD_DECISIONS:
         raise DomainError(_("Unknown decision."))
-    if not is_board_member(actor, application):
+    if not roles.is_board_member(actor):
         raise DomainError(_("You are not allowed to do this."))
     if decision not in board_decisions_open(application=application, actor=actor):
         raise DomainError(
@@ -383,7 +381,7 @@ def application_board_decide(
 
 @transaction.atomic
 def board_note_add(*, application: Application, actor: User, text: str) -> BoardNote:
-    if not (is_board_member(actor, application) or is_staff(actor, application)):
+    if not roles.is_board_or_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     return BoardNote.objects.create(application=application, author=actor, text=text.strip())
 

@@ -10,34 +10,21 @@ call it, and the emails each step sends, are in :mod:`networks.services`.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ensie_portal.accounts.models import Roles
-from ensie_portal.accounts.selectors import user_in_group
+from ensie_portal.accounts import roles
 from ensie_portal.core.workflow import Rule, rules_of, system_only
 
-from .models import Application, Criterion, CriterionAssessment, Network, Representative
+from .models import Application, Criterion, CriterionAssessment, Network
 from .selectors import assembly_submission_problem
 
 Status = Application.Status
+NetworkStatus = Network.Status
 
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def is_staff(actor, application) -> bool:
-    return actor is not None and actor.is_authenticated and actor.is_staff
-
-
-def is_board_member(actor, application) -> bool:
-    """Members of the Board group (the secretariat does not decide on eligibility)."""
-    return actor is not None and user_in_group(actor, Roles.BOARD)
-
-
-def is_representative(actor, application) -> bool:
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and Representative.objects.filter(network_id=application.network_id, user=actor).exists()
-    )
+# Who acts (ensie_portal/accounts/roles.py): the secretariat (staff), the Board group alone (staff
+# do not decide on eligibility), the applicant network's representatives; or the portal itself
+# (system_only).
+staff = roles.is_staff
+board = roles.is_board_member
+applicant = roles.represents_applicant
 
 
 # --- Conditions on the application ----------------------------------------------------------
@@ -70,28 +57,24 @@ def _all_criteria_met(application: Application) -> str | None:
 # --- The application's table ----------------------------------------------------------------
 
 TRANSITIONS = {
-    (Status.INTEREST, Status.MEETING_SCHEDULED): Rule(who=is_staff, action="meeting_schedule"),
-    (Status.MEETING_SCHEDULED, Status.MEETING_HELD): Rule(who=is_staff, action="meeting_held"),
+    (Status.INTEREST, Status.MEETING_SCHEDULED): Rule(who=staff, action="meeting_schedule"),
+    (Status.MEETING_SCHEDULED, Status.MEETING_HELD): Rule(who=staff, action="meeting_held"),
     (Status.MEETING_HELD, Status.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_submit", check=_reasoned_request_ready
+        who=applicant, action="request_submit", check=_reasoned_request_ready
     ),
     (Status.CHANGES_REQUESTED, Status.REQUEST_SUBMITTED): Rule(
-        who=is_representative, action="request_resubmit", check=_reasoned_request_ready
+        who=applicant, action="request_resubmit", check=_reasoned_request_ready
     ),
-    (Status.REQUEST_SUBMITTED, Status.UNDER_REVIEW): Rule(
-        who=is_board_member, action="review_start"
-    ),
-    (Status.UNDER_REVIEW, Status.CHANGES_REQUESTED): Rule(
-        who=is_board_member, action="changes_request"
-    ),
+    (Status.REQUEST_SUBMITTED, Status.UNDER_REVIEW): Rule(who=board, action="review_start"),
+    (Status.UNDER_REVIEW, Status.CHANGES_REQUESTED): Rule(who=board, action="changes_request"),
     (Status.UNDER_REVIEW, Status.ELIGIBLE): Rule(
-        who=is_board_member, action="eligible", check=_all_criteria_met
+        who=board, action="eligible", check=_all_criteria_met
     ),
-    (Status.UNDER_REVIEW, Status.NOT_ELIGIBLE): Rule(who=is_board_member, action="not_eligible"),
-    (Status.ELIGIBLE, Status.ON_AGENDA): Rule(who=is_staff, action="agenda_place"),
+    (Status.UNDER_REVIEW, Status.NOT_ELIGIBLE): Rule(who=board, action="not_eligible"),
+    (Status.ELIGIBLE, Status.ON_AGENDA): Rule(who=staff, action="agenda_place"),
     (Status.ON_AGENDA, Status.ELIGIBLE): (
         # Staff take it off the agenda (the assembly is postponed...).
-        Rule(who=is_staff, action="agenda_remove"),
+        Rule(who=staff, action="agenda_remove"),
         # The assembly did not decide (no quorum, or never voted before the session closed):
         # the portal puts it back, with the reason, for a later assembly.
         Rule(who=system_only, action="agenda_return"),
@@ -100,7 +83,7 @@ TRANSITIONS = {
     (Status.ON_AGENDA, Status.ADMITTED): Rule(who=system_only, action="admitted"),
     (Status.ON_AGENDA, Status.REJECTED): Rule(who=system_only, action="rejected"),
     **{
-        (state, Status.WITHDRAWN): Rule(who=is_representative, action="withdraw")
+        (state, Status.WITHDRAWN): Rule(who=applicant, action="withdraw")
         for state in Application.OPEN_STATES
     },
 }
@@ -116,7 +99,7 @@ def board_decisions_open(*, application: Application, actor) -> list[str]:
         decision
         for decision in BOARD_DECISIONS
         if any(
-            rule.who is is_board_member and rule.who(actor, application)
+            rule.who is board and rule.who(actor, application)
             for rule in rules_of(TRANSITIONS.get((application.status, decision), ()))
         )
     ]
@@ -127,14 +110,10 @@ def board_decisions_open(*, application: Application, actor) -> list[str]:
 # The network's own status after its admission (the assembly's vote makes it a member:
 # application_decide). Staff change it from the admin's actions, never by editing the field.
 NETWORK_TRANSITIONS = {
-    (Network.Status.MEMBER, Network.Status.SUSPENDED): Rule(
-        who=is_staff, action="membership_suspend"
-    ),
-    (Network.Status.SUSPENDED, Network.Status.MEMBER): Rule(
-        who=is_staff, action="membership_reinstate"
-    ),
-    (Network.Status.MEMBER, Network.Status.FORMER): Rule(who=is_staff, action="membership_end"),
-    (Network.Status.SUSPENDED, Network.Status.FORMER): Rule(who=is_staff, action="membership_end"),
+    (NetworkStatus.MEMBER, NetworkStatus.SUSPENDED): Rule(who=staff, action="membership_suspend"),
+    (NetworkStatus.SUSPENDED, NetworkStatus.MEMBER): Rule(who=staff, action="membership_reinstate"),
+    (NetworkStatus.MEMBER, NetworkStatus.FORMER): Rule(who=staff, action="membership_end"),
+    (NetworkStatus.SUSPENDED, NetworkStatus.FORMER): Rule(who=staff, action="membership_end"),
 }
 
 

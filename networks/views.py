@@ -1,7 +1,7 @@
 """Pages of the membership area: directory, join page, the application and the Board's screens.
 
 Applicant pages are scoped to the user's own networks (anyone else gets a 404). Board and staff
-pages are privileged (two-factor required) and each action is one service call.
+pages need a verified second factor and each action is one service call.
 """
 
 from django.conf import settings
@@ -18,10 +18,11 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.permissions import (
     BoardRequiredMixin,
     StaffRequiredMixin,
-    privileged,
+    second_factor_required,
 )
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
@@ -87,9 +88,7 @@ def network_detail(request, slug):
         else None
     )
     user = request.user
-    sees_fee_record = user.is_authenticated and (
-        user.is_staff or any(link.user_id == user.pk for link in network.representative_links.all())
-    )
+    sees_fee_record = roles.is_staff(user) or roles.represents_network(user, network.pk)
     return render(
         request,
         "networks/network_detail.html",
@@ -350,7 +349,7 @@ def application_withdraw(request, pk):
 FILE_FIELDS = {kind: name for name, kind in FILE_KINDS.items()}
 
 
-@privileged
+@second_factor_required
 @require_GET
 def application_file(request, pk, kind):
     """Stream a private file to the applicant's representatives, the Board and staff only."""
@@ -397,7 +396,7 @@ class BoardApplicationView(BoardRequiredMixin, View):
         targets = allowed_targets(
             obj=application, actor=request.user, transitions=transitions.TRANSITIONS
         )
-        is_board_member = transitions.is_board_member(request.user, application)
+        is_board_member = roles.is_board_member(request.user)
         context = {
             "application": application,
             "targets": targets,
@@ -405,7 +404,7 @@ class BoardApplicationView(BoardRequiredMixin, View):
                 application=application, actor=request.user
             ),
             "is_board_member": is_board_member,
-            "is_staff": request.user.is_staff,
+            "is_staff": roles.is_staff(request.user),
             "trail": audit_trail(application).order_by("created_at"),
             "criteria_form": forms.get("criteria_form")
             or CriteriaForm(assessments=application.assessments.all()),

@@ -7,9 +7,9 @@ def ensure_editors_group(sender, **kwargs):
     """The Editors group is created by a data migration; this keeps it after a flush too."""
     from django.contrib.auth.models import Group
 
-    from .permissions import EDITORS
+    from ensie_portal.accounts.models import Roles
 
-    Group.objects.get_or_create(name=EDITORS)
+    Group.objects.get_or_create(name=Roles.EDITORS)
 
 
 class PracticesConfig(AppConfig):

@@ -8,10 +8,10 @@ sectors, themes, types and years are taken from the texts. Idempotent (natural k
 
 from datetime import UTC, datetime
 
+from ensie_portal.accounts.models import Roles
 from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 
 from .models import Practice, Sector, Theme
-from .permissions import EDITORS
 from .services import practice_catalogue_changed
 
 SECTORS = [
@@ -493,7 +493,7 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         display_name="Elena Editor",
         organisation="ENSIE",
         language="fr",
-        groups=(EDITORS,),
+        groups=(Roles.EDITORS,),
         totp=True,
     )
     stdout.write(f"Best practices: {len(rows)} published practices.")

@@ -17,10 +17,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ensie_portal.accounts import roles
+
 from .facet_index import FACETS, Counts, facet_counts, facet_index, text_matches
 from .filters import PracticeFilter, search_query
 from .models import CatalogueVersion, Practice, PracticeLanguage, PracticeType, Sector, Theme
-from .permissions import is_editor
 
 PAGE_SIZE = 20
 # A query matching more practices than this ranks only the newest this many (practice_sorted).
@@ -360,7 +361,7 @@ def practice_visible_to(*, user, slug: str) -> Practice:
     queryset = Practice.objects.select_related("submitted_by").prefetch_related(
         "sectors", "themes", "attachments"
     )
-    if not is_editor(user):
+    if not roles.is_editor_or_staff(user):
         visible = Q(status=Practice.Status.PUBLISHED)
         if user.is_authenticated:
             visible |= Q(submitted_by=user)

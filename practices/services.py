@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.workflow import Rule, audit_trail, transition
 from ensie_portal.outbox.services import mail_queue
 
 from .models import Attachment, CatalogueVersion, Practice
-from .permissions import is_editor
 from .tasks import build_facet_index
 
 Status = Practice.Status
@@ -27,7 +27,7 @@ def is_submitter(actor, practice) -> bool:
 
 
 def editor(actor, practice) -> bool:
-    return actor is not None and is_editor(actor)
+    return roles.is_editor_or_staff(actor)
 
 
 TRANSITIONS = {

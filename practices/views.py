@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ensie_portal.accounts.permissions import privileged
+from ensie_portal.accounts import roles
+from ensie_portal.accounts.permissions import second_factor_required
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.ratelimit import ratelimit_hit
 from ensie_portal.core.spreadsheet import csv_cell
@@ -25,12 +26,11 @@ from ensie_portal.core.storage import stream_file
 from . import selectors, services
 from .forms import PracticeForm, ReturnForm
 from .models import Practice
-from .permissions import can_contribute, is_editor
 
 
-def _requires(test, *, is_privileged: bool = False):
-    """Login required, then ``test(user)`` or 403: declared on the view. A privileged view
-    also requires a second-factor session."""
+def _requires(test, *, second_factor: bool = False):
+    """Login required, then ``test(user)`` or 403: declared on the view; with
+    ``second_factor``, the view also requires a session that passed the second factor."""
 
     def decorator(view):
         @wraps(view)
@@ -40,14 +40,15 @@ def _requires(test, *, is_privileged: bool = False):
             return view(request, *args, **kwargs)
 
         wrapped = login_required(wrapped)
-        return privileged(wrapped) if is_privileged else wrapped
+        return second_factor_required(wrapped) if second_factor else wrapped
 
     return decorator
 
 
-contributor_required = _requires(can_contribute)
-# Moderation: publishing practices and returning them (the editors' pages) is privileged.
-editor_required = _requires(is_editor, is_privileged=True)
+contributor_required = _requires(roles.may_contribute_practices)
+# Moderation: publishing practices and returning them (the editors' pages) needs the second
+# factor.
+editor_required = _requires(roles.is_editor_or_staff, second_factor=True)
 
 
 @require_GET
@@ -87,7 +88,8 @@ def practice_detail(request, slug):
             "related": selectors.practice_related(practice=practice),
             "back_url": back_url,
             "is_owner": practice.submitted_by_id == request.user.pk,
-            "can_review": is_editor(request.user) and practice.status == Practice.Status.SUBMITTED,
+            "can_review": roles.is_editor_or_staff(request.user)
+            and practice.status == Practice.Status.SUBMITTED,
         },
     )
 
@@ -369,7 +371,7 @@ def practice_mine(request):
         {
             "practices": page.object_list,
             "page_obj": page,
-            "can_contribute": can_contribute(request.user),
+            "can_contribute": roles.may_contribute_practices(request.user),
         },
     )
 

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.queue import task_enqueue_on_commit
@@ -34,7 +35,6 @@ from .bulk_mail import MERGE_NAME, MERGE_TOKEN, merge_fill, mergeable_name
 from .mails import TEMPLATE, _arguments
 from .models import Registration, Session
 from .services import (
-    can_manage,
     registration_check_open,
     registration_request,
     seats_left,
@@ -410,7 +410,7 @@ def bulk_registrations_import(
     """Register every new line, all or nothing. ``vouched``: confirmed at once on the
     organiser's word (capacity permitting, else the waiting list); otherwise each person gets
     the confirmation link."""
-    if not can_manage(actor, session):
+    if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     now = now or timezone.now()
     with transaction.atomic():

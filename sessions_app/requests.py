@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, override
 
-from ensie_portal.accounts.permissions import is_organiser
+from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import Rule, transition
 from ensie_portal.outbox.services import mail_queue
@@ -41,7 +41,7 @@ from .inbound import (
 )
 from .mailbox import mailbox_config, mailbox_poll
 from .models import InboundRequest, Registration, Session
-from .services import can_manage, registration_request
+from .services import registration_request
 from .tokens import RegistrationClosed, absolute_url
 
 logger = logging.getLogger(__name__)
@@ -275,11 +275,11 @@ def mailbox_poll_requests() -> int:
 
 def may_handle(actor, request: InboundRequest) -> bool:
     """Staff handle every request; organisers the unassigned ones and their sessions' ones."""
-    if actor is None or not is_organiser(actor):
+    if not roles.is_organiser_or_staff(actor):
         return False
     if request.session_id is None:
         return True
-    return can_manage(actor, request.session)
+    return roles.may_manage_session(actor, request.session)
 
 
 I = InboundRequest.Status  # noqa: E741 - reads as the table it names
@@ -299,7 +299,7 @@ INBOUND_TRANSITIONS = {
 
 def inbound_request_assign(*, request: InboundRequest, session: Session, actor) -> InboundRequest:
     """Put the request in ``session``'s queue (the organiser must organise that session)."""
-    if not can_manage(actor, session):
+    if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     return transition(
         obj=request,

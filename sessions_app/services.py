@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.ratelimit import ratelimit_hit
@@ -38,13 +39,6 @@ RESCHEDULE_NOTIFIED = Registration.RESCHEDULE_NOTIFIED
 # --- Workflows -----------------------------------------------------------------------------
 
 
-def can_manage(actor, session) -> bool:
-    """Staff manage every session; an organiser only the sessions they organise."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    return actor.is_staff or session.organisers.filter(pk=actor.pk).exists()
-
-
 def _not_started(session) -> str | None:
     if session.has_started():
         return str(_("The session has already started."))
@@ -59,16 +53,22 @@ def _has_no_registrations(session) -> str | None:
 
 S = Session.Status
 SESSION_TRANSITIONS = {
-    (S.DRAFT, S.PUBLISHED): Rule(who=can_manage, action="publish", check=_not_started),
-    (S.PUBLISHED, S.DRAFT): Rule(who=can_manage, action="unpublish", check=_has_no_registrations),
-    (S.DRAFT, S.CANCELLED): Rule(who=can_manage, action="cancel"),
-    (S.PUBLISHED, S.CANCELLED): Rule(who=can_manage, action="cancel", check=_not_started),
+    (S.DRAFT, S.PUBLISHED): Rule(
+        who=roles.may_manage_session, action="publish", check=_not_started
+    ),
+    (S.PUBLISHED, S.DRAFT): Rule(
+        who=roles.may_manage_session, action="unpublish", check=_has_no_registrations
+    ),
+    (S.DRAFT, S.CANCELLED): Rule(who=roles.may_manage_session, action="cancel"),
+    (S.PUBLISHED, S.CANCELLED): Rule(
+        who=roles.may_manage_session, action="cancel", check=_not_started
+    ),
 }
 
 
 def _registrant_or_organiser(actor, registration) -> bool:
     """The registrant acts through a signed link (no account: actor None), or an organiser."""
-    return actor is None or can_manage(actor, registration.session)
+    return actor is None or roles.may_manage_session(actor, registration.session)
 
 
 R = Registration.Status
@@ -133,7 +133,7 @@ def registration_request(
     now = now or timezone.now()
     email = email.strip().lower()
     added_by = added_by or vouched_by
-    if added_by is not None and not can_manage(added_by, session):
+    if added_by is not None and not roles.may_manage_session(added_by, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         session = session_lock(session)
@@ -292,7 +292,7 @@ def registration_cancel(
 def registration_confirmation_resend(*, registration: Registration, actor) -> OutgoingMail:
     """An organiser sends a pending registrant the confirmation email again (a new outbox row
     each time; counted with the registrant's own re-sends, a few an hour at most)."""
-    if not can_manage(actor, registration.session):
+    if not roles.may_manage_session(actor, registration.session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         registration = (
@@ -351,7 +351,7 @@ def session_link_set(*, session: Session, link: str, actor) -> Session:
     is marked as such). Setting the same link again sends nothing."""
     from .tasks import send_participation_links
 
-    if not can_manage(actor, session):
+    if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         locked = session_lock(session)
@@ -562,7 +562,7 @@ def session_update(*, session: Session, actor, organisers=None, **fields) -> Ses
     new time at once make one change. A new capacity gives the seats it frees to the people
     waiting.
     """
-    if not can_manage(actor, session):
+    if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         stored = session_lock(session)
@@ -673,7 +673,7 @@ def session_cancel(*, session: Session, actor, note_en: str = "", note_fr: str =
 
 
 def speaker_save(*, session: Session, actor, speaker: Speaker | None = None, **fields) -> Speaker:
-    if not can_manage(actor, session):
+    if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     speaker = speaker or Speaker(session=session)
     for name, value in fields.items():
@@ -683,13 +683,13 @@ def speaker_save(*, session: Session, actor, speaker: Speaker | None = None, **f
 
 
 def speaker_delete(*, speaker: Speaker, actor) -> None:
-    if not can_manage(actor, speaker.session):
+    if not roles.may_manage_session(actor, speaker.session):
         raise DomainError(_("You are not allowed to do this."))
     speaker.delete()
 
 
 def attendance_mark(*, registration: Registration, attended: bool, actor) -> Registration:
-    if not can_manage(actor, registration.session):
+    if not roles.may_manage_session(actor, registration.session):
         raise DomainError(_("You are not allowed to do this."))
     if not registration.session.has_started():
         raise DomainError(_("Attendance can be marked once the session has started."))
@@ -702,7 +702,7 @@ def attendance_mark(*, registration: Registration, attended: bool, actor) -> Reg
 
 
 def participation_link_resend(*, registration: Registration, actor) -> OutgoingMail:
-    if not can_manage(actor, registration.session):
+    if not roles.may_manage_session(actor, registration.session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
         registration = (

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ensie_portal.accounts.permissions import is_organiser, privileged
+from ensie_portal.accounts import roles
+from ensie_portal.accounts.permissions import second_factor_required
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.spreadsheet import csv_cell
@@ -26,16 +27,16 @@ from .forms import CancelRegistrationForm, CancelSessionForm, LinkForm, SessionF
 
 
 def organiser_required(view):
-    """Organisers and staff only (anonymous users are sent to log in); privileged: the
-    second factor is required."""
+    """Organisers and staff only (anonymous users are sent to log in); the second factor is
+    required."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
+        if not roles.is_organiser_or_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return privileged(login_required(wrapper))
+    return second_factor_required(login_required(wrapper))
 
 
 def _manage_url(session):

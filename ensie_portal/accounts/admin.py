@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Roles, User
+from .models import User
+from .roles import users_who_may_chair
 
 
 @admin.register(User)
@@ -46,6 +46,5 @@ class UserAdmin(BaseUserAdmin):
             request.GET.get("model_name") == "generalassembly"
             and request.GET.get("field_name") == "chair"
         ):
-            eligible = User.objects.filter(Q(is_staff=True) | Q(groups__name=Roles.BOARD))
-            queryset = queryset.filter(pk__in=eligible.values("pk"))
+            queryset = queryset.filter(pk__in=users_who_may_chair().values("pk"))
         return queryset, may_have_duplicates

@@ -1,3 +1,11 @@
+"""The second factor on protected pages: ``RequireTwoFactorMiddleware``.
+
+Which pages are protected is read from the view (``@second_factor_required``, see
+permissions.py) and, for the admin, from its URL names; who must pass the second factor is
+:func:`ensie_portal.accounts.roles.needs_second_factor`. A session that has not passed it is
+sent to the re-authentication by code, or to set up an authenticator.
+"""
+
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -7,31 +15,34 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .selectors import session_passed_second_factor, user_has_totp, user_requires_two_factor
+from .permissions import is_second_factor_required
+from .roles import is_staff, needs_second_factor
+from .selectors import session_passed_second_factor, user_has_totp
 
 # Pages of the admin that stay open to a session without the second factor.
 ADMIN_OPEN_PAGES = {"logout"}
 
 
-def is_privileged_view(view_func, app_name: str, url_name: str | None = None) -> bool:
-    """The admin, and every view marked as privileged (``requires_two_factor``, set by
-    :func:`ensie_portal.accounts.permissions.privileged` and :class:`PrivilegedMixin`)."""
+def page_needs_second_factor(view_func, app_name: str, url_name: str | None = None) -> bool:
+    """The admin's pages (all but its logout), and every view marked with
+    :func:`~ensie_portal.accounts.permissions.second_factor_required`."""
     if app_name == "admin":
         return url_name not in ADMIN_OPEN_PAGES
-    if getattr(view_func, "requires_two_factor", False):
-        return True
-    view_class = getattr(view_func, "view_class", None)
-    return bool(getattr(view_class, "requires_two_factor", False))
+    return is_second_factor_required(view_func)
 
 
 class RequireTwoFactorMiddleware:
-    """Privileged pages open only in a session that passed the second factor.
+    """Protected pages open only in a session that passed the second factor.
 
-    Applies to users with a privileged role (staff, and the groups of
-    TWO_FACTOR_REQUIRED_GROUPS); anyone else is refused by the page itself. A user with an
+    A protected page is one of the admin (but its logout) or a view marked with
+    ``@second_factor_required``. The middleware steps in only for users whose role asks for a
+    second factor (:func:`~ensie_portal.accounts.roles.needs_second_factor`: staff, and the
+    groups of TWO_FACTOR_REQUIRED_GROUPS), and on the admin only for staff: anyone else is
+    refused by the page itself (the admin, or the view's own role check). A user with an
     authenticator whose session has not used it (signed in before it was set up, or with the
-    password alone) is sent to allauth's re-authentication by code and brought back; a user
-    without one is sent to set it up (activating it counts as passing it, see receivers.py).
+    password alone) is sent to allauth's re-authentication by code and brought back to the
+    page (for a form sent, to the page it was sent from); a user without one is sent to set it
+    up (activating it counts as passing it, see receivers.py).
     """
 
     def __init__(self, get_response):
@@ -42,12 +53,12 @@ class RequireTwoFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or not is_privileged_view(view_func, match.app_name, match.url_name):
+        if match is None or not page_needs_second_factor(view_func, match.app_name, match.url_name):
             return None
         user = request.user
-        if not user_requires_two_factor(user):
+        if not needs_second_factor(user):
             return None
-        if match.app_name == "admin" and not user.is_staff:
+        if match.app_name == "admin" and not is_staff(user):
             return None  # the admin refuses everyone else itself
         if session_passed_second_factor(request):
             return None

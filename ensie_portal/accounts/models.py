@@ -9,9 +9,10 @@ class Roles:
 
     BOARD = "Board"
     ORGANISERS = "Organisers"
+    EDITORS = "Editors"  # created by practices' migration, with the app that uses it
 
 
-# Every group that carries a role; apps add theirs (practices adds "Editors").
+# The groups this app creates; practices creates "Editors".
 ROLE_GROUPS = [Roles.BOARD, Roles.ORGANISERS]
 
 

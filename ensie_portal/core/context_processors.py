@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ensie_portal.accounts.permissions import is_board, is_organiser
+from ensie_portal.accounts import roles
 
 NAVIGATION = [
     ("core:home", _("Home")),
@@ -17,6 +17,6 @@ def portal(request):
     return {
         "navigation": NAVIGATION,
         "site_url": settings.SITE_URL,
-        "user_is_board": bool(user and is_board(user)),
-        "user_is_organiser": bool(user and is_organiser(user)),
+        "user_is_board": roles.is_board_or_staff(user),
+        "user_is_organiser": roles.is_organiser_or_staff(user),
     }

@@ -5,6 +5,8 @@ import datetime
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from ensie_portal.accounts import roles
+
 from ..models import FeeSchedule, MembershipFee, Network
 
 
@@ -45,14 +47,9 @@ def fee_list(*, year: int) -> QuerySet[MembershipFee]:
     return MembershipFee.objects.filter(year=year).select_related("network")
 
 
-def may_record_fee_payments(user) -> bool:
-    """Who records a fee as paid, or takes that back: staff (the secretariat)."""
-    return user is not None and user.is_authenticated and user.is_staff
-
-
 def fee_for_payment_record(*, user, pk: int) -> MembershipFee:
     """A fee whose payment ``user`` may record or undo; for anyone else it does not exist."""
     fees = MembershipFee.objects.none()
-    if may_record_fee_payments(user):
+    if roles.may_record_fee_payments(user):
         fees = MembershipFee.objects.all()
     return get_object_or_404(fees.select_related("network"), pk=pk)

@@ -8,15 +8,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import format_when
 from ensie_portal.core.workflow import audit_record
 
 from ..models import CountryGroup, FeeAmount, FeeBand, FeeSchedule, MembershipFee, Network
-from ..transitions import is_staff
 from .pricing import fee_quote
-from .selectors import may_record_fee_payments
 
 
 def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
@@ -41,7 +40,7 @@ def membership_fee_create(*, network: Network, year: int) -> MembershipFee:
 def fee_schedule_copy(*, year: int, actor: User) -> FeeSchedule:
     """Staff give ``year`` the schedule in force before it (the latest earlier year's): its
     country groups, bands and amounts are copied into a new schedule for ``year``; audited."""
-    if not is_staff(actor, None):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     source = FeeSchedule.objects.for_year(year - 1)
     if source is None:
@@ -85,7 +84,7 @@ def membership_fees_create_for_year(*, year: int, actor: User, copy_previous: bo
     The year needs its own fee schedule: without one, staff either create it (admin) or ask
     explicitly (``copy_previous``, after a confirmation page) to copy the last year's.
     """
-    if not is_staff(actor, None):
+    if not roles.is_staff(actor):
         raise DomainError(_("You are not allowed to do this."))
     if not FeeSchedule.objects.filter(year=year).exists():
         if not copy_previous:
@@ -110,7 +109,7 @@ def membership_fee_mark_paid(
     *, fee: MembershipFee, actor: User, paid_on: datetime.date | None = None
 ) -> MembershipFee:
     """Staff record the payment (this gives the network its vote, Art. 15)."""
-    if not may_record_fee_payments(actor):
+    if not roles.may_record_fee_payments(actor):
         raise DomainError(_("You are not allowed to do this."))
     locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
     if locked.paid_on is not None:
@@ -130,7 +129,7 @@ def membership_fee_mark_unpaid(*, fee: MembershipFee, actor: User) -> Membership
 
     Audited like the payment itself, with the date that was recorded.
     """
-    if not may_record_fee_payments(actor):
+    if not roles.may_record_fee_payments(actor):
         raise DomainError(_("You are not allowed to do this."))
     locked = MembershipFee.objects.select_for_update().get(pk=fee.pk)
     if locked.paid_on is None:

@@ -1,15 +1,15 @@
 from django import template
 
-from practices.permissions import can_contribute, is_editor
+from ensie_portal.accounts import roles
 
 register = template.Library()
 
 
 @register.filter(name="is_practice_editor")
 def is_practice_editor(user) -> bool:
-    return is_editor(user)
+    return roles.is_editor_or_staff(user)
 
 
 @register.filter(name="can_contribute_practice")
 def can_contribute_practice(user) -> bool:
-    return can_contribute(user)
+    return roles.may_contribute_practices(user)

@@ -12,7 +12,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import URLResolver, get_resolver, reverse
 
-from ensie_portal.accounts.middleware import is_privileged_view
+from ensie_portal.accounts.middleware import page_needs_second_factor
 from ensie_portal.accounts.models import User
 from ensie_portal.core import demo as core_demo
 from networks.models import Application
@@ -311,6 +311,6 @@ def test_exactly_the_privileged_addresses_ask_for_the_second_factor():
     checked = 0
     for route, view, app_name, url_name in _routes(get_resolver().url_patterns):
         expected = bool(PRIVILEGED_ROUTES.match(route)) and route != "admin/logout/"
-        assert is_privileged_view(view, app_name, url_name) == expected, route
+        assert page_needs_second_factor(view, app_name, url_name) == expected, route
         checked += expected
     assert checked > 40

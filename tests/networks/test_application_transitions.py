@@ -4,24 +4,20 @@ import itertools
 
 import pytest
 
+from ensie_portal.accounts import roles
 from ensie_portal.core.errors import TransitionNotAllowed
 from ensie_portal.core.workflow import audit_trail, rules_of, system_only, transition
 from networks.models import Application
-from networks.transitions import (
-    TRANSITIONS,
-    is_board_member,
-    is_representative,
-    is_staff,
-)
+from networks.transitions import TRANSITIONS
 from tests.factories import UserFactory, make_board_member, make_staff
 from tests.networks.factories import ApplicationFactory, assess_all, fill_request
 
 Status = Application.Status
 ACTOR_KINDS = ["staff", "board", "applicant", "other_applicant", "system"]
 WHO = {
-    is_staff: "staff",
-    is_board_member: "board",
-    is_representative: "applicant",
+    roles.is_staff: "staff",
+    roles.is_board_member: "board",
+    roles.represents_applicant: "applicant",
     system_only: "system",
 }
 ALLOWED = sorted(TRANSITIONS, key=str)

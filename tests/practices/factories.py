@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 import factory
 
+from ensie_portal.accounts.models import Roles
 from networks.models import Network, Representative
 from practices.models import Practice, PracticeType, Sector, Theme
-from practices.permissions import EDITORS
 from tests.factories import UserFactory
 
 
@@ -78,4 +78,4 @@ def make_representative(*, network_status=Network.Status.MEMBER, **kwargs):
 
 def make_editor(**kwargs):
     """Editors open privileged pages (moderation): they have an authenticator."""
-    return UserFactory(groups=(EDITORS,), **kwargs)
+    return UserFactory(groups=(Roles.EDITORS,), **kwargs)
