@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from assemblies.models import GeneralAssembly
 from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 
 from .models import (
@@ -21,7 +22,6 @@ from .models import (
     FeeAmount,
     FeeBand,
     FeeSchedule,
-    GeneralAssembly,
     JoinDocument,
     MembershipFee,
     Network,

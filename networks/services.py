@@ -23,10 +23,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assemblies.models import GeneralAssembly
+from assemblies.selectors import assembly_placement_problem, assembly_submission_problem
 from ensie_portal.accounts.models import Roles, User
 from ensie_portal.accounts.selectors import user_in_group
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.i18n import format_when
+from ensie_portal.core.i18n import brussels_date, format_when
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.workflow import Rule, audit_record, rules_of, system_only, transition
@@ -42,17 +44,11 @@ from .models import (
     FeeAmount,
     FeeBand,
     FeeSchedule,
-    GeneralAssembly,
     MembershipFee,
     Network,
     Representative,
 )
-from .selectors import (
-    assembly_placement_problem,
-    assembly_submission_problem,
-    brussels_date,
-    may_record_fee_payments,
-)
+from .selectors import may_record_fee_payments
 
 S = Application.Status
 

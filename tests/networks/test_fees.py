@@ -7,9 +7,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assemblies.selectors import network_has_paid
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
-from networks.selectors import fee_for_payment_record, network_has_paid
+from networks.selectors import fee_for_payment_record
 from networks.services import membership_fee_mark_paid, membership_fee_mark_unpaid
 from tests.factories import make_board_member, make_staff
 from tests.networks.factories import MembershipFeeFactory
