@@ -1,11 +1,12 @@
 """Texts built in Python (steps, feedback messages, refusals) follow the page's language, not
 the language the server started in."""
 
-# Loaded as a server loads them: once, before any request and so in the default language.
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
+# Loaded as a server loads them: once, before any request and so in the default language.
+import assemblies.views  # noqa: F401
 import networks.views  # noqa: F401
 from networks.models import Application
 from tests.assemblies.factories import AssemblyInSessionFactory, MotionFactory, member
