@@ -30,16 +30,10 @@ def _populate():
 
     from django.utils import timezone
 
+    from assemblies.models import AgendaItem, Attendance, GeneralAssembly
     from ensie_portal.accounts.models import User
-    from networks.models import (
-        AgendaItem,
-        Attendance,
-        GeneralAssembly,
-        MembershipFee,
-        Network,
-        Representative,
-    )
-    from tests.networks.test_assembly_concurrency import COUNTRIES
+    from networks.models import MembershipFee, Network, Representative
+    from tests.assemblies.test_concurrency import COUNTRIES
 
     today = timezone.localdate()
     chair = User.objects.create_user(email="bench-chair@example.org")
@@ -79,7 +73,7 @@ def _populate():
 
 
 def _cast_all(item, voters):
-    from networks.assembly_services import assembly_vote_cast
+    from assemblies.services import assembly_vote_cast
 
     def cast(args):
         index, (network, user) = args
@@ -102,8 +96,8 @@ def _cast_all(item, voters):
 def main():
     from django.conf import settings
 
-    from networks.assembly_services import assembly_vote_close
-    from networks.models import Vote
+    from assemblies.models import Vote
+    from assemblies.services import assembly_vote_close
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ensie_portal.core",
     "ensie_portal.privacy",
     "networks",
+    "assemblies",
     "sessions_app",
     "practices",
 ]

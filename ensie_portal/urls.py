@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("practices/", include("practices.urls")),
     path("sessions/", include("sessions_app.urls")),
     path("", include("networks.urls")),
+    path("", include("assemblies.urls")),
     prefix_default_language=False,
 )
 

@@ -16,32 +16,17 @@ from ensie_portal.core.pdf import pdf_upload_clean
 from .fees.selectors import fee_matrix
 from .fees.services import membership_fee_mark_paid
 from .models import (
-    AgendaItem,
     Application,
     CountryGroup,
     FeeAmount,
     FeeBand,
     FeeSchedule,
-    GeneralAssembly,
     JoinDocument,
     MembershipFee,
     Network,
     Representative,
 )
 from .services import network_status_change
-
-
-class AgendaItemInline(admin.TabularInline):
-    """The agenda, read-only here: staff prepare it on the assembly's page, the chair votes."""
-
-    model = AgendaItem
-    fields = ["position", "kind", "title", "majority", "vote_state", "outcome"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -133,19 +118,6 @@ class NetworkAdmin(admin.ModelAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
-
-
-@admin.register(GeneralAssembly)
-class GeneralAssemblyAdmin(admin.ModelAdmin):
-    formfield_overrides = URLS_ASSUME_HTTPS
-    list_display = ["title", "date", "place", "status"]
-    list_filter = ["status"]
-    search_fields = ["title", "place"]
-    date_hierarchy = "date"
-    autocomplete_fields = ["chair"]
-    # The status moves through the assembly's workflow (convocation, chair's screen).
-    readonly_fields = ["status"]
-    inlines = [AgendaItemInline]
 
 
 @admin.register(Application)

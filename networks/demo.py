@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from assemblies.models import GeneralAssembly
 from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
 
 from .fees.services import membership_fee_create
@@ -22,7 +23,6 @@ from .models import (
     FeeAmount,
     FeeBand,
     FeeSchedule,
-    GeneralAssembly,
     JoinDocument,
     MembershipFee,
     Network,

@@ -7,22 +7,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ensie_portal.core.i18n import format_when
+from assemblies.models import GeneralAssembly
+from assemblies.selectors import (
+    application_request_date,
+    assemblies_for_placement,
+    assemblies_open_for_requests,
+    assemblies_upcoming,
+    assembly_submission_problem,
+)
+from ensie_portal.core.i18n import brussels_date, format_when
 from ensie_portal.core.pdf import PdfField
 
 from .models import (
     CRITERIA_GROUPS,
     Application,
     CriterionAssessment,
-    GeneralAssembly,
-)
-from .selectors import (
-    application_request_date,
-    assemblies_for_placement,
-    assemblies_open_for_requests,
-    assemblies_upcoming,
-    assembly_submission_problem,
-    brussels_date,
 )
 from .transitions import (
     BOARD_DECISIONS,

@@ -1,17 +1,12 @@
-import datetime
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ensie_portal.accounts import roles
-from ensie_portal.core.i18n import format_when
 from ensie_portal.core.storage import private_storage
 
 
@@ -207,108 +202,6 @@ def europe_countries() -> frozenset[str]:
     return frozenset(getattr(settings, "ENSIE_EUROPE_COUNTRIES", DEFAULT_EUROPE_COUNTRIES))
 
 
-# --- General Assembly -----------------------------------------------------------------------
-
-
-class GeneralAssemblyQuerySet(models.QuerySet):
-    def upcoming(self, *, today):
-        return self.filter(date__gte=today).exclude(status=GeneralAssembly.Status.CLOSED)
-
-
-class GeneralAssembly(models.Model):
-    """A meeting of ENSIE's General Assembly, where members vote on adhesions and motions."""
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        CONVENED = "convened", _("convened")
-        IN_SESSION = "in_session", _("in session")
-        CLOSED = "closed", _("closed")
-
-    title = models.CharField(_("title"), max_length=200)
-    # Staff write the title in one language; pages in the other mark it (WCAG 3.1.2).
-    language = models.CharField(
-        _("language of the title"),
-        max_length=8,
-        choices=settings.LANGUAGES,
-        default="en",
-        help_text=_("The language the title is written in."),
-    )
-    date = models.DateField(_("date"), db_index=True)
-    start_time = models.TimeField(_("start time"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=255, blank=True)
-    online_link = models.URLField(_("online link"), blank=True)
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="chaired_assemblies",
-        verbose_name=_("chair"),
-    )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
-    )
-    # The vote (issue 6): share of the eligible countries that must be present.
-    quorum_share = models.DecimalField(
-        _("quorum (share of eligible countries present)"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.50"),
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
-    )
-    # The session opens on the assembly's day; staff may allow another day, with a reason
-    # (networks.assembly_services.assembly_session_override, audited). Not edited in the admin.
-    session_override_reason = models.TextField(
-        _("reason for opening the session on another day"), blank=True, editable=False
-    )
-    session_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("allowed by"),
-    )
-    session_override_at = models.DateTimeField(
-        _("allowed on"), null=True, blank=True, editable=False
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = GeneralAssemblyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("General Assembly")
-        verbose_name_plural = _("General Assemblies")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.title} ({format_when(self.date, 'short_date')})"
-
-    def clean(self):
-        super().clean()
-        if self.chair_id is not None and not roles.may_chair(self.chair):
-            raise ValidationError(
-                {
-                    "chair": _(
-                        "The chair must be a Board member or staff: %(name)s is neither. "
-                        "Choose another person, or add them to the Board group first."
-                    )
-                    % {"name": self.chair}
-                }
-            )
-
-    @property
-    def submission_deadline(self) -> datetime.date:
-        """The last day a reasoned request may be submitted for this assembly."""
-        return self.date - datetime.timedelta(days=REQUEST_DAYS_BEFORE_ASSEMBLY)
-
-
-# A reasoned request reaches the President of the Board at least two weeks before the assembly.
-REQUEST_DAYS_BEFORE_ASSEMBLY = 14
-
-
 # --- The adhesion application ---------------------------------------------------------------
 
 
@@ -415,7 +308,7 @@ class Application(models.Model):
         _("adheres to the internal rules"), default=False
     )
     assembly = models.ForeignKey(
-        GeneralAssembly,
+        "assemblies.GeneralAssembly",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -698,7 +591,3 @@ class MembershipFee(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_on is not None
-
-
-# The General Assembly's agenda, attendance and votes (issue 6) live in their own module.
-from .assembly_models import AgendaItem, Attendance, Convocation, Vote  # noqa: E402, F401

@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assemblies.models import GeneralAssembly
+from assemblies.selectors import assembly_placement_problem
 from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.i18n import format_when
+from ensie_portal.core.i18n import brussels_date, format_when
 from ensie_portal.core.workflow import audit_record, transition
 
 from . import mails
@@ -33,11 +35,9 @@ from .models import (
     BoardNote,
     Criterion,
     CriterionAssessment,
-    GeneralAssembly,
     Network,
     Representative,
 )
-from .selectors import assembly_placement_problem, brussels_date
 from .transitions import (
     BOARD_DECISIONS,
     NETWORK_TRANSITIONS,

@@ -10,11 +10,11 @@ call it, and the emails each step sends, are in :mod:`networks.services`.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assemblies.selectors import assembly_submission_problem
 from ensie_portal.accounts import roles
 from ensie_portal.core.workflow import Rule, rules_of, system_only
 
 from .models import Application, Criterion, CriterionAssessment, Network
-from .selectors import assembly_submission_problem
 
 Status = Application.Status
 NetworkStatus = Network.Status

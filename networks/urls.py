@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .assembly_urls import urlpatterns as assembly_urlpatterns
 
 app_name = "networks"
 
@@ -62,6 +61,3 @@ urlpatterns = [
     path("board/fees/<int:pk>/paid/", views.FeeMarkPaid.as_view(), name="fee_paid"),
     path("board/fees/<int:pk>/unpaid/", views.FeeMarkUnpaid.as_view(), name="fee_unpaid"),
 ]
-
-# The General Assembly (issue 6).
-urlpatterns += assembly_urlpatterns

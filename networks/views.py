@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
+from assemblies.selectors import assembly_next_open_for_requests
 from ensie_portal.accounts import roles
 from ensie_portal.accounts.permissions import (
     BoardRequiredMixin,
@@ -135,7 +136,7 @@ def join(request):
             "matrix": fee_selectors.fee_matrix(schedule=schedule) if schedule else None,
             "quote": quote,
             "outside_europe": outside_europe,
-            "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+            "next_assembly": assembly_next_open_for_requests(today=timezone.localdate()),
             "secretariat_email": settings.SECRETARIAT_EMAIL,
         },
     )
@@ -320,7 +321,7 @@ def _render_reasoned_request(request, application, form):
             "application": application,
             "form": form,
             "editable": application.is_editable,
-            "next_assembly": selectors.assembly_next_open_for_requests(today=timezone.localdate()),
+            "next_assembly": assembly_next_open_for_requests(today=timezone.localdate()),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -72,6 +72,15 @@ def format_when(value, style: str = "datetime") -> str:
     raise TypeError(f"Not a date, time or datetime: {value!r}")
 
 
+# ENSIE's seat: an assembly's day and the 14-day rule before it are Brussels days.
+ENSIE_TIME_ZONE = ZoneInfo("Europe/Brussels")
+
+
+def brussels_date(moment: datetime.datetime | None = None) -> datetime.date:
+    """The date in Brussels at ``moment`` (now by default)."""
+    return timezone.localdate(moment, timezone=ENSIE_TIME_ZONE)
+
+
 # --- Content in a language of its own (WCAG 3.1.2) -------------------------------------------
 
 

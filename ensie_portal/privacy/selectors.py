@@ -19,11 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assemblies.models import Attendance, GeneralAssembly, Vote
 from ensie_portal.accounts.models import User
 from ensie_portal.core.i18n import format_when
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.models import OutgoingMail
-from networks.models import Application, Attendance, GeneralAssembly, Representative, Vote
+from networks.models import Application, Representative
 from practices.models import Practice
 from sessions_app.models import InboundRequest, Registration, Session
 

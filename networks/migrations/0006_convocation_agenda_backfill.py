@@ -4,7 +4,7 @@ assembly already convened would offer an "updated agenda" naming its whole agend
 The agenda stored now is the best record there is of what such a convocation sent: it is
 written into the last convocation of each assembly still to be held (convened or in
 session), so that only changes made from here on are offered as an updated agenda. The
-entries are those of ``networks.assembly_selectors.agenda_snapshot`` (written out here, as a
+entries are those of ``assemblies.selectors.agenda_snapshot`` (written out here, as a
 migration must not follow later changes to the code).
 """
 

@@ -46,8 +46,8 @@ WORKFLOW_FIELDS = {
     "networks.network": {"status", "member_since"},
     "networks.representative": set(),
     "networks.membershipfee": {"paid_on"},
-    "networks.generalassembly": {"status"},
-    "networks.agendaitem": {
+    "assemblies.generalassembly": {"status"},
+    "assemblies.agendaitem": {
         "kind",
         "application",
         "majority",

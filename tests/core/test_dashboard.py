@@ -31,7 +31,7 @@ def test_an_applicant_finds_their_application(client):
 
 def test_a_member_representative_finds_assemblies_and_contributing_a_practice(client):
     page = dashboard_links(client, make_representative())
-    assert href("networks:assembly_list") in page
+    assert href("assemblies:assembly_list") in page
     assert href("practices:contribute") in page
     assert href("practices:mine") in page
     assert href("sessions_app:manage_list") not in page
@@ -40,7 +40,7 @@ def test_a_member_representative_finds_assemblies_and_contributing_a_practice(cl
 def test_the_board_finds_the_review_queue_and_the_assemblies(client):
     page = dashboard_links(client, make_board_member())
     assert href("networks:board_queue") in page
-    assert href("networks:assembly_list") in page
+    assert href("assemblies:assembly_list") in page
 
 
 def test_an_organiser_finds_their_sessions_and_the_email_requests(client):
@@ -59,7 +59,7 @@ def test_staff_find_every_tool(client):
     page = dashboard_links(client, make_staff())
     for name in (
         "networks:board_queue",
-        "networks:staff_assemblies",
+        "assemblies:staff_assemblies",
         "networks:fee_list",
         "sessions_app:manage_list",
         "sessions_app:requests",

@@ -19,6 +19,7 @@ from networks.models import Application
 from practices import demo as practices_demo
 from practices.models import Practice
 from sessions_app.models import Registration, Session
+from tests.assemblies.factories import AssemblyInSessionFactory
 from tests.factories import (
     TEST_PASSWORD,
     TOTP_SECRET,
@@ -28,7 +29,6 @@ from tests.factories import (
     make_organiser,
     make_staff,
 )
-from tests.networks.assembly_factories import AssemblyInSessionFactory
 from tests.networks.factories import ApplicationFactory
 from tests.practices.factories import PracticeFactory, make_editor
 from tests.sessions_app.factories import RegistrationFactory, SessionFactory
@@ -111,7 +111,7 @@ PRIVILEGED_PAGES = {
     "Board queue": _board_queue,
     "Board application": _board_application,
     "fees": _staff_page("networks:fee_list"),
-    "staff assemblies": _staff_page("networks:staff_assemblies"),
+    "staff assemblies": _staff_page("assemblies:staff_assemblies"),
     "moderation queue": _moderation,
     "practice review": _practice_review,
     "session management": _organiser_page("sessions_app:manage_list", with_session=False),
@@ -119,8 +119,8 @@ PRIVILEGED_PAGES = {
     "registrants": _organiser_page("sessions_app:registrants"),
     "registrants CSV": _organiser_page("sessions_app:registrants_csv"),
     "email requests": _organiser_page("sessions_app:requests", with_session=False),
-    "chair screen": _chair_page("networks:assembly_chair"),
-    "assembly record": _chair_page("networks:assembly_record"),
+    "chair screen": _chair_page("assemblies:assembly_chair"),
+    "assembly record": _chair_page("assemblies:assembly_record"),
 }
 
 

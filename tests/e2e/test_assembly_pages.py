@@ -3,8 +3,9 @@ no axe-core violation, nothing from another host; and a demo vote end to end."""
 
 import pytest
 
-from networks.assembly_demo import TITLE
-from networks.models import AgendaItem, Application, Convocation, GeneralAssembly
+from assemblies.demo import TITLE
+from assemblies.models import AgendaItem, Convocation, GeneralAssembly
+from networks.models import Application
 from tests.e2e.test_membership_pages import check, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

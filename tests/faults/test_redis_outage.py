@@ -5,12 +5,13 @@ their emails are delivered once Redis is back (the outbox sweep)."""
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from networks.models import Application, Vote
+from assemblies.models import Vote
+from networks.models import Application
 from sessions_app.models import Registration
+from tests.assemblies.factories import AssemblyInSessionFactory, MotionFactory, member
 from tests.factories import TEST_PASSWORD
 from tests.faults.conftest import pytestmark as faults
 from tests.faults.processes import WebClient, wait_until
-from tests.networks.assembly_factories import AssemblyInSessionFactory, MotionFactory, member
 from tests.sessions_app.factories import SessionFactory
 
 pytestmark = [*faults, pytest.mark.django_db(transaction=True)]

@@ -5,6 +5,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from assemblies.models import GeneralAssembly
 from networks.models import (
     Application,
     CountryGroup,
@@ -13,7 +14,6 @@ from networks.models import (
     FeeAmount,
     FeeBand,
     FeeSchedule,
-    GeneralAssembly,
     MembershipFee,
     Network,
     Representative,

@@ -7,11 +7,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from assemblies.selectors import network_has_paid
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.workflow import audit_trail
 from networks.fees.selectors import fee_for_payment_record
 from networks.fees.services import membership_fee_mark_paid, membership_fee_mark_unpaid
-from networks.selectors import network_has_paid
 from tests.factories import make_board_member, make_staff
 from tests.networks.factories import MembershipFeeFactory
 

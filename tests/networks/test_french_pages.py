@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import translation
 
 # Loaded as a server loads them: once, before any request and so in the default language.
-import networks.assembly_views
+import assemblies.views  # noqa: F401
 import networks.views  # noqa: F401
 from networks.models import Application
+from tests.assemblies.factories import AssemblyInSessionFactory, MotionFactory, member
 from tests.factories import UserFactory, make_board_member
-from tests.networks.assembly_factories import AssemblyInSessionFactory, MotionFactory, member
 from tests.networks.factories import ApplicationFactory, fill_request
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,6 @@ def test_a_refused_vote_is_explained_in_french_on_the_french_page(client):
     motion = MotionFactory(assembly=AssemblyInSessionFactory())
     network, user = member(motion.assembly, paid=False)
     client.force_login(user)
-    url = french("networks:assembly_vote", motion.assembly_id, motion.pk, network.pk)
+    url = french("assemblies:assembly_vote", motion.assembly_id, motion.pk, network.pk)
     response = client.post(url, {"choice": "yes"}, follow=True)
     assert "n’est pas enregistrée comme payée" in response.content.decode()

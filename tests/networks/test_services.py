@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
+from assemblies.selectors import network_has_paid
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError, TransitionNotAllowed
 from ensie_portal.core.workflow import audit_trail
@@ -23,7 +24,6 @@ from networks.models import (
     MembershipFee,
     Network,
 )
-from networks.selectors import network_has_paid
 from networks.services import (
     application_agenda_place,
     application_board_decide,

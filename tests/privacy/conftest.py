@@ -13,18 +13,19 @@ from django.db.models import CharField, FileField, JSONField, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from assemblies.models import Vote
 from ensie_portal.accounts.models import User
 from ensie_portal.core.workflow import audit_record
 from ensie_portal.outbox.models import OutgoingMail
-from networks.models import Application, Representative, Vote
+from networks.models import Application, Representative
 from networks.services import application_interest_create
 from practices.models import Attachment
 from sessions_app.models import InboundRequest, Registration
 from sessions_app.requests import inbound_request_receive
 from sessions_app.services import registration_confirm
 from tests import mail_samples as samples
+from tests.assemblies.factories import MotionFactory, member
 from tests.factories import UserFactory
-from tests.networks.assembly_factories import MotionFactory, member
 from tests.practices.factories import PracticeFactory
 from tests.sessions_app.factories import SessionFactory
 from tests.sessions_app.helpers import register

@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 
+from assemblies.models import Vote
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
@@ -17,7 +18,7 @@ from ensie_portal.privacy.addresses import PersonAddress
 from ensie_portal.privacy.models import PersonalDataRequest
 from ensie_portal.privacy.selectors import person_export, person_records
 from ensie_portal.privacy.services import person_erase
-from networks.models import Application, Network, Representative, Vote
+from networks.models import Application, Network, Representative
 from practices.models import Practice
 from sessions_app.models import InboundRequest, Registration
 from tests.factories import TEST_PASSWORD, make_staff

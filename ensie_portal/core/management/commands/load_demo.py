@@ -8,7 +8,7 @@ from django.db import transaction
 DEMO_MODULES = [
     "ensie_portal.core.demo",
     "networks.demo",
-    "networks.assembly_demo",
+    "assemblies.demo",
     "sessions_app.demo",
     "practices.demo",
 ]
