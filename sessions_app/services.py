@@ -32,6 +32,9 @@ RESEND_PERIOD = 3600
 # Participation-link and new-time emails are written and sent in batches of this many (one
 # SMTP connection).
 LINK_BATCH_SIZE = 250
+# The task (``tasks.py``) fanning the participation link out, enqueued by name: it imports this
+# module.
+LINKS_TASK = "sessions.send_participation_links"
 RESCHEDULE_NOTIFIED = Registration.RESCHEDULE_NOTIFIED
 
 
@@ -349,8 +352,6 @@ def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
 def session_link_set(*, session: Session, link: str, actor) -> Session:
     """Set or change the participation link; every confirmed registrant gets it once (a change
     is marked as such). Setting the same link again sends nothing."""
-    from .tasks import send_participation_links
-
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
@@ -370,7 +371,7 @@ def session_link_set(*, session: Session, link: str, actor) -> Session:
             data={"link_version": locked.link_version},
         )
         if link:
-            task_enqueue_on_commit(send_participation_links, locked.pk)
+            task_enqueue_on_commit(LINKS_TASK, locked.pk)
     session.participation_link = locked.participation_link
     session.link_version = locked.link_version
     return locked

@@ -4,9 +4,10 @@ from ensie_portal.core.queue import task_enqueue
 from ensie_portal.outbox.services import mail_send_many
 
 from . import services
+from .requests import mailbox_poll_requests
 
 
-@shared_task(name="sessions.send_participation_links")
+@shared_task(name=services.LINKS_TASK)
 def send_participation_links(session_id: int) -> int:
     """Fan the current link out to every confirmed registrant missing it, in batches."""
     version, batches = services.participation_links_fan_out(session_id=session_id)
@@ -49,6 +50,4 @@ def send_reminders() -> int:
 def poll_mailbox() -> int:
     """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is
     unset); each message at most once, however many polls overlap."""
-    from .requests import mailbox_poll_requests
-
     return mailbox_poll_requests()

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
@@ -53,6 +54,9 @@ ERASED_RECIPIENT = "erased@invalid"
 NOT_SENT_NOTE = gettext_noop("Not sent: the recipient's personal data was erased.")
 ERASED_NOTE = gettext_noop("Personal data erased.")
 _ADDRESS = re.compile(r"[^\s:<>\"'(),;]+@[^\s:<>\"'(),;]+")
+# The task (``tasks.py``) erasing the mailbox's copies after an erasure, enqueued by name: it
+# imports this module.
+MAILBOX_ERASE_TASK = "privacy.erase_mailbox_copies"
 
 
 def _days_ago(now, setting: str):
@@ -456,9 +460,9 @@ def person_erase(*, person: PersonAddress, actor, now=None) -> PersonalDataReque
             user_anonymise(user=user)
         log = _log(kind=PersonalDataRequest.Kind.ERASE, person=person, actor=actor, counts=counts)
         if settings.IMAP_URL:
-            from .tasks import erase_mailbox_copies
-
-            erase_mailbox_copies.delay_on_commit(person.address, person.include_subaddresses)
+            current_app.tasks[MAILBOX_ERASE_TASK].delay_on_commit(
+                person.address, person.include_subaddresses
+            )
     return log
 
 
