@@ -222,7 +222,7 @@ class BulkForm(forms.Form):
         return data
 
 
-class RejectRequestForm(forms.Form):
+class InboundRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the sender)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -230,7 +230,7 @@ class RejectRequestForm(forms.Form):
     )
 
 
-class AssignRequestForm(forms.Form):
+class InboundAssignForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=Session.objects.none())
 
     def __init__(self, *args, sessions=None, **kwargs):

@@ -4,7 +4,7 @@ from ensie_portal.core.queue import task_enqueue
 from ensie_portal.outbox.services import mail_send_many
 
 from . import services
-from .requests import mailbox_poll_requests
+from .inbound_emails import inbound_mailbox_poll
 
 
 @shared_task(name=services.LINKS_TASK)
@@ -50,4 +50,4 @@ def send_reminders() -> int:
 def poll_mailbox() -> int:
     """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is
     unset); each message at most once, however many polls overlap."""
-    return mailbox_poll_requests()
+    return inbound_mailbox_poll()
