@@ -1,6 +1,8 @@
-"""Every write of the sessions area: registration (double opt-in, waiting list), participation
-links, reminders, organisers' actions (registrants are anonymised by the retention rules of
-``ensie_portal.privacy``).
+"""The writes of the sessions area: registration (double opt-in, waiting list), participation
+links, reminders, organisers' actions. Registration by email is in ``inbound_emails`` (through
+:func:`registration_request`), the import of a list of registrants in ``bulk`` (one insert,
+under the same session lock); registrants are anonymised by the retention rules of
+``ensie_portal.privacy``.
 
 Capacity is guarded by a lock on the session row (``select_for_update``, as pretix locks its
 quotas): every change that can take or free a seat locks the session first, so two concurrent
@@ -60,12 +62,17 @@ def _has_no_registrations(session) -> str | None:
     return None
 
 
-S = Session.Status
 SESSION_TRANSITIONS = {
-    (S.DRAFT, S.PUBLISHED): Rule(who=can_manage, action="publish", check=_not_started),
-    (S.PUBLISHED, S.DRAFT): Rule(who=can_manage, action="unpublish", check=_has_no_registrations),
-    (S.DRAFT, S.CANCELLED): Rule(who=can_manage, action="cancel"),
-    (S.PUBLISHED, S.CANCELLED): Rule(who=can_manage, action="cancel", check=_not_started),
+    (Session.Status.DRAFT, Session.Status.PUBLISHED): Rule(
+        who=can_manage, action="publish", check=_not_started
+    ),
+    (Session.Status.PUBLISHED, Session.Status.DRAFT): Rule(
+        who=can_manage, action="unpublish", check=_has_no_registrations
+    ),
+    (Session.Status.DRAFT, Session.Status.CANCELLED): Rule(who=can_manage, action="cancel"),
+    (Session.Status.PUBLISHED, Session.Status.CANCELLED): Rule(
+        who=can_manage, action="cancel", check=_not_started
+    ),
 }
 
 
@@ -74,15 +81,28 @@ def _registrant_or_organiser(actor, registration) -> bool:
     return actor is None or can_manage(actor, registration.session)
 
 
-R = Registration.Status
 REGISTRATION_TRANSITIONS = {
-    (R.PENDING, R.CONFIRMED): Rule(who=_registrant_or_organiser, action="confirm"),
-    (R.PENDING, R.WAITING): Rule(who=_registrant_or_organiser, action="join waiting list"),
-    (R.WAITING, R.CONFIRMED): Rule(who=system_only, action="promote"),
-    (R.PENDING, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.CONFIRMED, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.WAITING, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.CANCELLED, R.PENDING): Rule(who=_registrant_or_organiser, action="register again"),
+    (Registration.Status.PENDING, Registration.Status.CONFIRMED): Rule(
+        who=_registrant_or_organiser, action="confirm"
+    ),
+    (Registration.Status.PENDING, Registration.Status.WAITING): Rule(
+        who=_registrant_or_organiser, action="join waiting list"
+    ),
+    (Registration.Status.WAITING, Registration.Status.CONFIRMED): Rule(
+        who=system_only, action="promote"
+    ),
+    (Registration.Status.PENDING, Registration.Status.CANCELLED): Rule(
+        who=_registrant_or_organiser, action="cancel"
+    ),
+    (Registration.Status.CONFIRMED, Registration.Status.CANCELLED): Rule(
+        who=_registrant_or_organiser, action="cancel"
+    ),
+    (Registration.Status.WAITING, Registration.Status.CANCELLED): Rule(
+        who=_registrant_or_organiser, action="cancel"
+    ),
+    (Registration.Status.CANCELLED, Registration.Status.PENDING): Rule(
+        who=_registrant_or_organiser, action="register again"
+    ),
 }
 
 
@@ -124,14 +144,18 @@ def registration_request(
     added_by=None,
     now=None,
 ) -> Registration:
-    """Register someone to ``session`` (web form, email request or organiser).
+    """Register someone to ``session``: the one door of the web form, registration by email and
+    organisers.
 
     A new registration waits for its confirmation link (double opt-in), unless an organiser
-    vouches for the person (``vouched_by``): then it is confirmed at once, capacity permitting.
-    ``added_by`` is the organiser registering someone without vouching (the emails name them;
-    a vouching organiser is named too). Registering again with the same email creates nothing:
-    the pending confirmation email is sent again (rate limited), a cancelled registration is
-    opened again. Refused once the session has started.
+    vouches for the person (``vouched_by``): then it is confirmed at once, or joins the waiting
+    list when the session is full. ``added_by`` is the organiser registering someone without
+    vouching (the emails name them; a vouching organiser is named too). Registering again with
+    the same email creates nothing: a pending registration is sent its confirmation email
+    again, a confirmed or waiting one an email saying so (rate limited, both), unless an
+    organiser vouches: then a pending one is confirmed and the others are left as they are. A
+    cancelled registration is opened again.
+    Refused unless the session is published and has not started.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -323,7 +347,8 @@ def registration_confirmation_resend(*, registration: Registration, actor) -> Ou
 
 
 def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
-    """Give free seats to the people waiting longest; each is emailed. Session row locked."""
+    """Give free seats to the people waiting longest; each is emailed. The caller holds the
+    session row's lock (:func:`session_lock`)."""
     now = now or timezone.now()
     promoted = []
     seats = seats_left(session)
@@ -428,8 +453,9 @@ LINKS_STALLED_AFTER = timedelta(seconds=60)
 
 
 def participation_links_stalled(*, now=None) -> list[int]:
-    """Sessions still open whose link has not reached every confirmed registrant, though it was
-    set more than ``LINKS_STALLED_AFTER`` ago: their fan-out was lost (the broker was down when
+    """Sessions neither cancelled nor over whose link has not reached every confirmed
+    registrant, though the session has not changed for ``LINKS_STALLED_AFTER`` (setting the
+    link changes it): their fan-out was lost (the broker was down when
     it was enqueued, or a worker died with its batches). Fanning out again sends nothing twice
     (``participation_links_write`` skips whoever has the link, and outbox keys are unique)."""
     now = now or timezone.now()
@@ -555,13 +581,13 @@ SESSION_WORKFLOW_FIELDS = frozenset(
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
     """Save the session's content (``fields``, already set on ``session`` or given here).
 
-    A new start or end is a change of time: the calendar sequence rises, the reminders are
-    re-armed, and every confirmed or waiting registrant of a published session still to come
-    is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
+    A new start or end is a change of time: the calendar sequence rises, a new start re-arms
+    the reminders, and every confirmed or waiting registrant of a published session not over
+    yet is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
     the session's sequence; the rows commit with the change and go out after it). Saving the
     same time again changes and sends nothing; the session row is locked, so two saves of one
-    new time at once make one change. A new capacity gives the seats it frees to the people
-    waiting.
+    new time at once make one change. A new capacity of a published session not over yet
+    gives the seats it frees to the people waiting.
     """
     if not can_manage(actor, session):
         raise DomainError(_("You are not allowed to do this."))
