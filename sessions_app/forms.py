@@ -173,7 +173,7 @@ class CancelRegistrationForm(forms.Form):
     )
 
 
-# --- Organisers register attendees; email requests -------------------------------------------
+# --- Organisers register attendees; inbound emails -------------------------------------------
 
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
 VOUCH_CHOICES = [

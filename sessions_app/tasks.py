@@ -48,6 +48,6 @@ def send_reminders() -> int:
 
 @shared_task(name="sessions.poll_mailbox")
 def poll_mailbox() -> int:
-    """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is
+    """Turn the registration mailbox's new messages into inbound emails (nothing when IMAP_URL is
     unset); each message at most once, however many polls overlap."""
     return inbound_mailbox_poll()
