@@ -63,7 +63,7 @@ def _inbound(number: int, sender: str, name: str) -> InboundEmail:
 
 def make_person(address: str, name: str, *, number: int, session, past_session) -> Person:
     """A person with an account, registrations (one upcoming, one past under a sub-address), an
-    email inbound, an expression of interest they are the contact of (which emails the
+    inbound email, an expression of interest they are the contact of (which emails the
     secretariat their address), their network link and their practices."""
     local, _at, domain = address.partition("@")
     user = UserFactory(email=address, display_name=name)
