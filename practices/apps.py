@@ -17,4 +17,6 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Best practices")
 
     def ready(self):
+        from . import tasks  # noqa: F401 - registers the Celery tasks its services enqueue by name
+
         post_migrate.connect(ensure_editors_group, sender=self)

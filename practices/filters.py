@@ -1,4 +1,6 @@
-"""The catalogue's filters; applied by ``selectors.practice_list`` (never in a view)."""
+"""The catalogue's filters, applied by the selectors (``selectors.practice_filterset``: the list,
+the feed and the exports), never in a view. The list's total and facet counts come from the facet
+index instead (``facet_index.facet_counts`` applies the same choices to its bitsets)."""
 
 import re
 
@@ -20,7 +22,8 @@ SLUG = re.compile(r"[-a-z0-9_]{1,80}")
 
 
 def search_query(text: str) -> SearchQuery:
-    """French or English stemmed words, accent-insensitive, plus French word roots."""
+    """The words stemmed in French or in English (web search syntax, accents ignored), or, for
+    up to 8 plain words, every word as a prefix, its French derivational suffix stripped."""
     query = SearchQuery(text, config="ensie_fr", search_type="websearch") | SearchQuery(
         text, config="ensie_en", search_type="websearch"
     )
@@ -42,7 +45,7 @@ class ValuesField(forms.Field):
     """Several values from the query string (``?sector=a&sector=b``); unknown ones are dropped.
 
     Checked by a function rather than a list of choices: no query, and nothing heavy for
-    django-filter to copy each time the catalogue builds a FilterSet (once per facet).
+    django-filter to copy each time a FilterSet is built.
     """
 
     widget = forms.MultipleHiddenInput
@@ -91,8 +94,9 @@ def term_filter(through_field: str):
 class YearFilter(django_filters.NumberFilter):
     """A bound of the year range: a whole year from 1 to 9999, else the bound is ignored.
 
-    Beyond the column's range the database would drop the condition altogether, keeping the
-    practices without a year that the list (its facet index) leaves out.
+    Past the column's range Django would drop the condition altogether (a bound no year can
+    reach matches every row), keeping the practices without a year that the list (its facet
+    index) leaves out.
     """
 
     field_class = forms.IntegerField

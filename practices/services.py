@@ -15,7 +15,6 @@ from ensie_portal.core.workflow import Rule, audit_trail, transition
 from ensie_portal.outbox.services import mail_queue
 
 from .models import Attachment, CatalogueVersion, Practice
-from .tasks import build_facet_index
 
 Status = Practice.Status
 # Slugs that are pages of the catalogue, never a practice.
@@ -37,6 +36,9 @@ TRANSITIONS = {
     (Status.SUBMITTED, Status.RETURNED): Rule(who=editor, action="return"),
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED}
+# The task (``tasks.py``) building the facet index, enqueued by name: tasks import services,
+# never the reverse.
+FACET_INDEX_TASK = "practices.build_facet_index"
 
 
 def practice_catalogue_changed() -> None:
@@ -50,7 +52,7 @@ def practice_catalogue_changed() -> None:
     CatalogueVersion.objects.update_or_create(
         pk=CatalogueVersion.ROW, defaults={"token": uuid.uuid4().hex}
     )
-    task_enqueue_on_commit(build_facet_index)
+    task_enqueue_on_commit(FACET_INDEX_TASK)
 
 
 def practice_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.admin import URLS_ASSUME_HTTPS
 
-from .models import InboundRequest, Registration, Session, Speaker
+from .models import InboundEmail, Registration, Session, Speaker
 from .services import session_update
 
 
@@ -93,8 +93,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False  # organisers add attendees on the session's registrants page
 
 
-@admin.register(InboundRequest)
-class InboundRequestAdmin(admin.ModelAdmin):
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
     """Read-only: a received message, decided in the organisers' queue (registration, answers
     by email, audit)."""
 
@@ -102,7 +102,7 @@ class InboundRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["sender", "subject", "message_id"]
     list_select_related = ["session"]
-    readonly_fields = [f.name for f in InboundRequest._meta.concrete_fields if f.name != "id"]
+    readonly_fields = [f.name for f in InboundEmail._meta.concrete_fields if f.name != "id"]
 
     def has_add_permission(self, request):
         return False

@@ -35,12 +35,12 @@ from .bulk_mail import MERGE_NAME, MERGE_TOKEN, merge_fill, mergeable_name
 from .mails import TEMPLATE, _arguments
 from .models import Registration, Session
 from .services import (
+    LINKS_TASK,
     registration_check_open,
     registration_request,
     seats_left,
     session_lock,
 )
-from .tasks import send_participation_links
 from .tokens import CANCEL, CONFIRM, absolute_url, registration_token, signed_url
 
 MAX_LINES = 5000
@@ -454,7 +454,7 @@ def bulk_registrations_import(
         everyone = [*reopened, *created]
         statuses = [r.status for r in everyone]
         if vouched and session.participation_link:
-            task_enqueue_on_commit(send_participation_links, session.pk)
+            task_enqueue_on_commit(LINKS_TASK, session.pk)
     return BulkResult(
         lines=len(lines),
         confirmed=statuses.count(Registration.Status.CONFIRMED),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ensie_portal.accounts.models import User
 
-from . import demo_requests
+from . import demo_inbound_emails
 from .models import Registration, Session, Speaker
 
 SESSION_7_SUMMARY = (
@@ -243,5 +243,5 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
         for item in sessions:
             item.organisers.add(organiser)
     stdout.write(f"Sessions: {len(sessions)} sessions, session 7 with its three speakers.")
-    demo_requests.load(stdout=stdout)
+    demo_inbound_emails.load(stdout=stdout)
     return []

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import InboundRequest, Registration
+from .models import InboundEmail, Registration
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -14,22 +14,22 @@ class RegistrationFilter(django_filters.FilterSet):
         fields = ["status"]
 
 
-class InboundRequestFilter(django_filters.FilterSet):
-    """The organisers' queue: by default the requests still to handle."""
+class InboundEmailFilter(django_filters.FilterSet):
+    """The organisers' queue of inbound emails: by default those still to handle."""
 
     OPEN = "open"
     show = django_filters.ChoiceFilter(
         label=_("Show"),
-        choices=[(OPEN, _("To handle")), *InboundRequest.Status.choices],
+        choices=[(OPEN, _("To handle")), *InboundEmail.Status.choices],
         empty_label=_("All"),
         method="filter_show",
     )
 
     class Meta:
-        model = InboundRequest
+        model = InboundEmail
         fields = ["show"]
 
     def filter_show(self, queryset, name, value):
         if value == self.OPEN:
-            return queryset.filter(status__in=InboundRequest.OPEN_STATUSES)
+            return queryset.filter(status__in=InboundEmail.OPEN_STATUSES)
         return queryset.filter(status=value)

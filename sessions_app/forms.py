@@ -173,7 +173,7 @@ class CancelRegistrationForm(forms.Form):
     )
 
 
-# --- Organisers register attendees; email requests -------------------------------------------
+# --- Organisers register attendees; inbound emails -------------------------------------------
 
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
 VOUCH_CHOICES = [
@@ -222,7 +222,7 @@ class BulkForm(forms.Form):
         return data
 
 
-class RejectRequestForm(forms.Form):
+class InboundRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the sender)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -230,7 +230,7 @@ class RejectRequestForm(forms.Form):
     )
 
 
-class AssignRequestForm(forms.Form):
+class InboundAssignForm(forms.Form):
     session = forms.ModelChoiceField(label=_("Session"), queryset=Session.objects.none())
 
     def __init__(self, *args, sessions=None, **kwargs):

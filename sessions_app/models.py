@@ -314,15 +314,16 @@ class Registration(models.Model):
         return ":".join(parts)
 
 
-class InboundRequest(models.Model):
-    """A registration request that arrived by email (one per message: its Message-ID).
+class InboundEmail(models.Model):
+    """An email asking for a registration, as the mailbox received it (one per message: its
+    Message-ID).
 
     Matched to an open session, it is handled like a web registration at once; otherwise it
     waits for an organiser (unassigned: it names no session; pending: a session, but it could
     not be handled automatically), is answered and rejected (closed, cancelled or unknown
     session), or ignored (bounces, auto-replies, mailing lists: never answered). A sender who
     was already answered automatically as often as ``SESSIONS_INBOUND_ANSWER_LIMIT`` allows in
-    24 hours gets no more answers: the request is kept, rate limited, for an organiser.
+    24 hours gets no more answers: the email is kept, rate limited, for an organiser.
     """
 
     class Status(models.TextChoices):
@@ -353,7 +354,7 @@ class InboundRequest(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="inbound_requests",
+        related_name="inbound_emails",
         verbose_name=_("session"),
     )
     # The session number the message named, even when no such session exists.

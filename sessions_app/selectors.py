@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from ensie_portal.outbox.models import OutgoingMail
 
-from .filters import RegistrationFilter
-from .models import Registration, Session, Speaker
+from .filters import InboundEmailFilter, RegistrationFilter
+from .models import InboundEmail, Registration, Session, Speaker
 
 OPEN = "open"
 FULL = "full"
@@ -189,13 +189,11 @@ def with_email_deliveries(registrations) -> list[Registration]:
     return registrations
 
 
-# --- Email requests --------------------------------------------------------------------------
+# --- Inbound emails --------------------------------------------------------------------------
 
 
 def _inbound_visible_to(user):
-    from .models import InboundRequest
-
-    queryset = InboundRequest.objects.select_related("session", "registration", "decided_by")
+    queryset = InboundEmail.objects.select_related("session", "registration", "decided_by")
     if user.is_staff:
         return queryset
     return queryset.filter(
@@ -203,20 +201,18 @@ def _inbound_visible_to(user):
     )
 
 
-def inbound_requests_for_organiser(*, user, filters=None):
-    """The requests ``user`` may handle: staff all; an organiser their sessions' ones and the
+def inbound_emails_for_organiser(*, user, filters=None):
+    """The inbound emails ``user`` may handle: staff all; an organiser their sessions' ones and the
     unassigned ones. Filtered by ``filters`` (default: those still to handle)."""
-    from .filters import InboundRequestFilter
-
     filters = filters.copy() if filters is not None else {}
     if "show" not in filters:
-        filters["show"] = InboundRequestFilter.OPEN
+        filters["show"] = InboundEmailFilter.OPEN
     queryset = _inbound_visible_to(user).order_by("-received_at", "-pk")
-    filterset = InboundRequestFilter(filters, queryset=queryset)
+    filterset = InboundEmailFilter(filters, queryset=queryset)
     return filterset.qs, filterset
 
 
-def inbound_request_get_for_organiser(*, user, pk: int):
+def inbound_email_get_for_organiser(*, user, pk: int):
     return get_object_or_404(_inbound_visible_to(user), pk=pk)
 
 

@@ -1,6 +1,8 @@
-"""Every write of the sessions area: registration (double opt-in, waiting list), participation
-links, reminders, organisers' actions (registrants are anonymised by the retention rules of
-``ensie_portal.privacy``).
+"""The writes of the sessions area: registration (double opt-in, waiting list), participation
+links, reminders, organisers' actions. Registration by email is in ``inbound_emails`` (through
+:func:`registration_request`), the import of a list of registrants in ``bulk`` (one insert,
+under the same session lock); registrants are anonymised by the retention rules of
+``ensie_portal.privacy``.
 
 Capacity is guarded by a lock on the session row (``select_for_update``, as pretix locks its
 quotas): every change that can take or free a seat locks the session first, so two concurrent
@@ -33,6 +35,9 @@ RESEND_PERIOD = 3600
 # Participation-link and new-time emails are written and sent in batches of this many (one
 # SMTP connection).
 LINK_BATCH_SIZE = 250
+# The task (``tasks.py``) fanning the participation link out, enqueued by name: it imports this
+# module.
+LINKS_TASK = "sessions.send_participation_links"
 RESCHEDULE_NOTIFIED = Registration.RESCHEDULE_NOTIFIED
 
 
@@ -51,35 +56,51 @@ def _has_no_registrations(session) -> str | None:
     return None
 
 
-S = Session.Status
+# Who acts: the session's organisers or staff (ensie_portal/accounts/roles.py); the registrant
+# through a signed link (no account: actor None); or the portal itself (system_only).
+SessionStatus = Session.Status
+RegistrationStatus = Registration.Status
+organiser = roles.may_manage_session
+
+
+def registrant_or_organiser(actor, registration) -> bool:
+    return actor is None or organiser(actor, registration.session)
+
+
 SESSION_TRANSITIONS = {
-    (S.DRAFT, S.PUBLISHED): Rule(
-        who=roles.may_manage_session, action="publish", check=_not_started
+    (SessionStatus.DRAFT, SessionStatus.PUBLISHED): Rule(
+        who=organiser, action="publish", check=_not_started
     ),
-    (S.PUBLISHED, S.DRAFT): Rule(
-        who=roles.may_manage_session, action="unpublish", check=_has_no_registrations
+    (SessionStatus.PUBLISHED, SessionStatus.DRAFT): Rule(
+        who=organiser, action="unpublish", check=_has_no_registrations
     ),
-    (S.DRAFT, S.CANCELLED): Rule(who=roles.may_manage_session, action="cancel"),
-    (S.PUBLISHED, S.CANCELLED): Rule(
-        who=roles.may_manage_session, action="cancel", check=_not_started
+    (SessionStatus.DRAFT, SessionStatus.CANCELLED): Rule(who=organiser, action="cancel"),
+    (SessionStatus.PUBLISHED, SessionStatus.CANCELLED): Rule(
+        who=organiser, action="cancel", check=_not_started
     ),
 }
 
-
-def _registrant_or_organiser(actor, registration) -> bool:
-    """The registrant acts through a signed link (no account: actor None), or an organiser."""
-    return actor is None or roles.may_manage_session(actor, registration.session)
-
-
-R = Registration.Status
 REGISTRATION_TRANSITIONS = {
-    (R.PENDING, R.CONFIRMED): Rule(who=_registrant_or_organiser, action="confirm"),
-    (R.PENDING, R.WAITING): Rule(who=_registrant_or_organiser, action="join waiting list"),
-    (R.WAITING, R.CONFIRMED): Rule(who=system_only, action="promote"),
-    (R.PENDING, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.CONFIRMED, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.WAITING, R.CANCELLED): Rule(who=_registrant_or_organiser, action="cancel"),
-    (R.CANCELLED, R.PENDING): Rule(who=_registrant_or_organiser, action="register again"),
+    (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED): Rule(
+        who=registrant_or_organiser, action="confirm"
+    ),
+    (RegistrationStatus.PENDING, RegistrationStatus.WAITING): Rule(
+        who=registrant_or_organiser, action="join waiting list"
+    ),
+    (RegistrationStatus.WAITING, RegistrationStatus.CONFIRMED): Rule(
+        who=system_only, action="promote"
+    ),
+    **{
+        (state, RegistrationStatus.CANCELLED): Rule(who=registrant_or_organiser, action="cancel")
+        for state in (
+            RegistrationStatus.PENDING,
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.WAITING,
+        )
+    },
+    (RegistrationStatus.CANCELLED, RegistrationStatus.PENDING): Rule(
+        who=registrant_or_organiser, action="register again"
+    ),
 }
 
 
@@ -121,14 +142,18 @@ def registration_request(
     added_by=None,
     now=None,
 ) -> Registration:
-    """Register someone to ``session`` (web form, email request or organiser).
+    """Register someone to ``session``: the one door of the web form, registration by email and
+    organisers.
 
     A new registration waits for its confirmation link (double opt-in), unless an organiser
-    vouches for the person (``vouched_by``): then it is confirmed at once, capacity permitting.
-    ``added_by`` is the organiser registering someone without vouching (the emails name them;
-    a vouching organiser is named too). Registering again with the same email creates nothing:
-    the pending confirmation email is sent again (rate limited), a cancelled registration is
-    opened again. Refused once the session has started.
+    vouches for the person (``vouched_by``): then it is confirmed at once, or joins the waiting
+    list when the session is full. ``added_by`` is the organiser registering someone without
+    vouching (the emails name them; a vouching organiser is named too). Registering again with
+    the same email creates nothing: a pending registration is sent its confirmation email
+    again, a confirmed or waiting one an email saying so (rate limited, both), unless an
+    organiser vouches: then a pending one is confirmed and the others are left as they are. A
+    cancelled registration is opened again.
+    Refused unless the session is published and has not started.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -320,7 +345,8 @@ def registration_confirmation_resend(*, registration: Registration, actor) -> Ou
 
 
 def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
-    """Give free seats to the people waiting longest; each is emailed. Session row locked."""
+    """Give free seats to the people waiting longest; each is emailed. The caller holds the
+    session row's lock (:func:`session_lock`)."""
     now = now or timezone.now()
     promoted = []
     seats = seats_left(session)
@@ -349,8 +375,6 @@ def waiting_list_promote(*, session: Session, now=None) -> list[Registration]:
 def session_link_set(*, session: Session, link: str, actor) -> Session:
     """Set or change the participation link; every confirmed registrant gets it once (a change
     is marked as such). Setting the same link again sends nothing."""
-    from .tasks import send_participation_links
-
     if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     with transaction.atomic():
@@ -370,7 +394,7 @@ def session_link_set(*, session: Session, link: str, actor) -> Session:
             data={"link_version": locked.link_version},
         )
         if link:
-            task_enqueue_on_commit(send_participation_links, locked.pk)
+            task_enqueue_on_commit(LINKS_TASK, locked.pk)
     session.participation_link = locked.participation_link
     session.link_version = locked.link_version
     return locked
@@ -427,8 +451,9 @@ LINKS_STALLED_AFTER = timedelta(seconds=60)
 
 
 def participation_links_stalled(*, now=None) -> list[int]:
-    """Sessions still open whose link has not reached every confirmed registrant, though it was
-    set more than ``LINKS_STALLED_AFTER`` ago: their fan-out was lost (the broker was down when
+    """Sessions neither cancelled nor over whose link has not reached every confirmed
+    registrant, though the session has not changed for ``LINKS_STALLED_AFTER`` (setting the
+    link changes it): their fan-out was lost (the broker was down when
     it was enqueued, or a worker died with its batches). Fanning out again sends nothing twice
     (``participation_links_write`` skips whoever has the link, and outbox keys are unique)."""
     now = now or timezone.now()
@@ -554,13 +579,13 @@ SESSION_WORKFLOW_FIELDS = frozenset(
 def session_update(*, session: Session, actor, organisers=None, **fields) -> Session:
     """Save the session's content (``fields``, already set on ``session`` or given here).
 
-    A new start or end is a change of time: the calendar sequence rises, the reminders are
-    re-armed, and every confirmed or waiting registrant of a published session still to come
-    is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
+    A new start or end is a change of time: the calendar sequence rises, a new start re-arms
+    the reminders, and every confirmed or waiting registrant of a published session not over
+    yet is emailed the new time with the updated ``.ics``, once per change (the outbox keys name
     the session's sequence; the rows commit with the change and go out after it). Saving the
     same time again changes and sends nothing; the session row is locked, so two saves of one
-    new time at once make one change. A new capacity gives the seats it frees to the people
-    waiting.
+    new time at once make one change. A new capacity of a published session not over yet
+    gives the seats it frees to the people waiting.
     """
     if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))

@@ -4,9 +4,10 @@ from ensie_portal.core.queue import task_enqueue
 from ensie_portal.outbox.services import mail_send_many
 
 from . import services
+from .inbound_emails import inbound_mailbox_poll
 
 
-@shared_task(name="sessions.send_participation_links")
+@shared_task(name=services.LINKS_TASK)
 def send_participation_links(session_id: int) -> int:
     """Fan the current link out to every confirmed registrant missing it, in batches."""
     version, batches = services.participation_links_fan_out(session_id=session_id)
@@ -47,8 +48,6 @@ def send_reminders() -> int:
 
 @shared_task(name="sessions.poll_mailbox")
 def poll_mailbox() -> int:
-    """Turn the registration mailbox's new messages into requests (nothing when IMAP_URL is
+    """Turn the registration mailbox's new messages into inbound emails (nothing when IMAP_URL is
     unset); each message at most once, however many polls overlap."""
-    from .requests import mailbox_poll_requests
-
-    return mailbox_poll_requests()
+    return inbound_mailbox_poll()

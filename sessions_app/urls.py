@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage, views_requests
+from . import views, views_inbound, views_manage
 
 app_name = "sessions_app"
 
@@ -56,21 +56,22 @@ manage = [
         views_manage.registrant_attendance,
         name="registrant_attendance",
     ),
-    path("manage/<int:pk>/registrants/add/", views_requests.attendee_add, name="attendee_add"),
+    path("manage/<int:pk>/registrants/add/", views_inbound.attendee_add, name="attendee_add"),
     path(
         "manage/<int:pk>/registrants/import/",
-        views_requests.attendee_import,
+        views_inbound.attendee_import,
         name="attendee_import",
     ),
     path(
         "manage/<int:pk>/registrants/import/result/",
-        views_requests.attendee_import_result,
+        views_inbound.attendee_import_result,
         name="attendee_import_result",
     ),
-    path("manage/requests/", views_requests.request_list, name="requests"),
-    path("manage/requests/<int:pk>/assign/", views_requests.request_assign, name="request_assign"),
-    path("manage/requests/<int:pk>/accept/", views_requests.request_accept, name="request_accept"),
-    path("manage/requests/<int:pk>/reject/", views_requests.request_reject, name="request_reject"),
+    # The paths stay "requests" (bookmarks); the page is the queue of inbound emails.
+    path("manage/requests/", views_inbound.inbound_list, name="inbound_list"),
+    path("manage/requests/<int:pk>/assign/", views_inbound.inbound_assign, name="inbound_assign"),
+    path("manage/requests/<int:pk>/accept/", views_inbound.inbound_accept, name="inbound_accept"),
+    path("manage/requests/<int:pk>/reject/", views_inbound.inbound_reject, name="inbound_reject"),
 ]
 
 urlpatterns = [

@@ -4,11 +4,16 @@ Every piece of work the portal enqueues is also written in the database first (a
 a registrant still missing the participation link...), and a periodic job finds what was never
 handed over. So when the broker (Redis) does not answer, enqueueing is logged and skipped: the
 page answers normally, and the work is picked up once Redis is back.
+
+Services name the task they enqueue (``task_enqueue("outbox.send", mail_id)``) rather than import
+it: a task module imports its services, never the reverse. Each app registers its tasks when
+Django starts (its ``AppConfig.ready`` imports its ``tasks`` module), so a name always resolves.
 """
 
 import logging
 import time
 
+from celery import Task, current_app
 from django.db import transaction
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -22,9 +27,12 @@ BROKER_PAUSE_SECONDS = 5.0
 _broker_paused_until = 0.0
 
 
-def task_enqueue(task, *args, countdown: int | None = None, **kwargs) -> bool:
-    """Send ``task`` to the broker; False (logged) when the broker cannot take it."""
+def task_enqueue(task: str | Task, *args, countdown: int | None = None, **kwargs) -> bool:
+    """Send ``task`` (its registered name, or the task itself) to the broker; False (logged)
+    when the broker cannot take it."""
     global _broker_paused_until
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     if time.monotonic() < _broker_paused_until:
         logger.warning("Broker unavailable: task %s not enqueued (paused).", task.name)
         return False
@@ -43,6 +51,6 @@ def task_enqueue(task, *args, countdown: int | None = None, **kwargs) -> bool:
     return True
 
 
-def task_enqueue_on_commit(task, *args, **kwargs) -> None:
+def task_enqueue_on_commit(task: str | Task, *args, **kwargs) -> None:
     """:func:`task_enqueue` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: task_enqueue(task, *args, **kwargs))

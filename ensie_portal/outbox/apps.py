@@ -6,3 +6,6 @@ class OutboxConfig(AppConfig):
     name = "ensie_portal.outbox"
     label = "outbox"
     verbose_name = _("Email outbox")
+
+    def ready(self):
+        from . import tasks  # noqa: F401 - registers the Celery tasks its services enqueue by name

@@ -26,6 +26,9 @@ SENDING_TIMEOUT = timedelta(seconds=60)
 # Rows enqueued by one sweep at most (the next sweep takes the rest).
 SWEEP_BATCH = 5000
 MAX_BACKOFF_SECONDS = 3600
+# The tasks (``tasks.py``) that send the rows, enqueued by name: they import this module.
+SEND_TASK = "outbox.send"
+SEND_MANY_TASK = "outbox.send_many"
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,9 @@ def mail_queue_rows(rows: list[OutgoingMail]) -> list[int]:
     Celery in batches over one SMTP connection each once the transaction commits; returns
     their keys. Should the batch tasks be lost, the rows are in the database: the sweep sends
     them."""
-    from .tasks import send_outgoing_mails
-
     ids = [row.pk for row in OutgoingMail.objects.bulk_create(rows)]
     for start in range(0, len(ids), MAIL_BATCH_SIZE):
-        task_enqueue_on_commit(send_outgoing_mails, ids[start : start + MAIL_BATCH_SIZE])
+        task_enqueue_on_commit(SEND_MANY_TASK, ids[start : start + MAIL_BATCH_SIZE])
     return ids
 
 
@@ -186,11 +187,10 @@ def mail_enqueue(*, mail_ids: list[int], countdown: int | None = None) -> None:
 
     Should the broker not answer, the rows stay queued and the sweep sends them once it is back
     (the first refusal stops the loop: each try costs the broker's connection timeout)."""
-    from .tasks import send_outgoing_mail
 
     def _enqueue():
         for mail_id in mail_ids:
-            if not task_enqueue(send_outgoing_mail, mail_id, countdown=countdown):
+            if not task_enqueue(SEND_TASK, mail_id, countdown=countdown):
                 break
 
     transaction.on_commit(_enqueue)

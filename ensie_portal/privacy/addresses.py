@@ -3,7 +3,7 @@
 The address is matched case-insensitively. With its sub-addresses, every address delivered to
 the same mailbox matches: ``ann@example.org`` and ``ann+news@example.org`` (and, given
 ``ann+news@example.org``, ``ann@example.org`` and its other tags), as the email-request limit
-counts them (``sessions_app.requests.sender_mailbox``).
+counts them (``sessions_app.inbound_emails.sender_mailbox``).
 """
 
 from dataclasses import dataclass

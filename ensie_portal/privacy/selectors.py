@@ -26,7 +26,7 @@ from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Representative
 from practices.models import Practice
-from sessions_app.models import InboundRequest, Registration, Session
+from sessions_app.models import InboundEmail, Registration, Session
 
 from .addresses import PersonAddress, addresses_q
 from .models import PersonalDataRequest
@@ -41,7 +41,7 @@ ERASED = [
         _("Session registrations"),
         _("anonymised (an upcoming one is cancelled first)"),
     ),
-    ("inbound_requests", _("Email requests"), _("sender, name, subject, text and note erased")),
+    ("inbound_emails", _("Email requests"), _("sender, name, subject, text and note erased")),
     (
         "outgoing_mails",
         _("Emails in the outbox"),
@@ -77,7 +77,7 @@ class PersonRecords:
     users: list = field(default_factory=list)
     email_addresses: list = field(default_factory=list)
     registrations: list = field(default_factory=list)
-    inbound_requests: list = field(default_factory=list)
+    inbound_emails: list = field(default_factory=list)
     outgoing_mails: list = field(default_factory=list)
     applications: list = field(default_factory=list)
     representative_links: list = field(default_factory=list)
@@ -96,7 +96,7 @@ class PersonRecords:
         found = {user.email for user in self.users}
         found |= {address.email for address in self.email_addresses}
         found |= {registration.email for registration in self.registrations}
-        found |= {request.sender for request in self.inbound_requests}
+        found |= {inbound.sender for inbound in self.inbound_emails}
         found |= {application.contact_email for application in self.applications}
         # Not the recipients of emails that only name the person (the secretariat).
         found |= {m.to_email for m in self.outgoing_mails if self.person.matches(m.to_email)}
@@ -146,7 +146,7 @@ def describe(name: str, record) -> str:
             "email": record.email,
             "status": record.get_status_display(),
         }
-    if name == "inbound_requests":
+    if name == "inbound_emails":
         return _("%(received)s, from %(sender)s: “%(subject)s”, %(status)s") % {
             "received": _date(record.received_at),
             "sender": record.sender,
@@ -199,8 +199,8 @@ def person_records(*, person: PersonAddress) -> PersonRecords:
         .select_related("session")
         .order_by("created_at", "pk")
     )
-    records.inbound_requests = list(
-        InboundRequest.objects.filter(addresses_q("sender", person, others))
+    records.inbound_emails = list(
+        InboundEmail.objects.filter(addresses_q("sender", person, others))
         .select_related("session")
         .order_by("received_at", "pk")
     )
@@ -213,15 +213,15 @@ def person_records(*, person: PersonAddress) -> PersonRecords:
         related_type=ContentType.objects.get_for_model(Registration),
         related_id__in=[str(r.pk) for r in records.registrations],
     ) | Q(
-        related_type=ContentType.objects.get_for_model(InboundRequest),
-        related_id__in=[str(r.pk) for r in records.inbound_requests],
+        related_type=ContentType.objects.get_for_model(InboundEmail),
+        related_id__in=[str(r.pk) for r in records.inbound_emails],
     )
     # Emails to the person, about their records, or naming their address (the secretariat's
     # notice of an expression of interest quotes the contact's).
     known = {person.address, *others}
     if person.include_subaddresses:
         known.add("@".join(person.mailbox))
-    known |= {r.email for r in records.registrations} | {r.sender for r in records.inbound_requests}
+    known |= {r.email for r in records.registrations} | {r.sender for r in records.inbound_emails}
     known |= {a.contact_email for a in records.applications}
     mentions = Q()
     for address in sorted(a.lower() for a in known if a):
@@ -356,7 +356,7 @@ def person_export(records: PersonRecords) -> dict:
                 "decided_at": _when(r.decided_at),
                 "answered_at": _when(r.answered_at),
             }
-            for r in records.inbound_requests
+            for r in records.inbound_emails
         ],
         "emails_sent_to_them": [
             {

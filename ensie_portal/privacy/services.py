@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
@@ -38,7 +39,7 @@ from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Network
 from practices.models import Practice
 from sessions_app.mailbox import mailbox_config, mailbox_erase_senders, mailbox_prune
-from sessions_app.models import InboundRequest, Registration, Session
+from sessions_app.models import InboundEmail, Registration, Session
 from sessions_app.services import registration_cancel
 
 from .addresses import PersonAddress
@@ -53,6 +54,9 @@ ERASED_RECIPIENT = "erased@invalid"
 NOT_SENT_NOTE = gettext_noop("Not sent: the recipient's personal data was erased.")
 ERASED_NOTE = gettext_noop("Personal data erased.")
 _ADDRESS = re.compile(r"[^\s:<>\"'(),;]+@[^\s:<>\"'(),;]+")
+# The task (``tasks.py``) erasing the mailbox's copies after an erasure, enqueued by name: it
+# imports this module.
+MAILBOX_ERASE_TASK = "privacy.erase_mailbox_copies"
 
 
 def _days_ago(now, setting: str):
@@ -133,21 +137,21 @@ def registrations_erase(*, registrations, now) -> int:
     return len(ids)
 
 
-def inbound_requests_erase(*, requests, now, actor=None) -> int:
-    """Erase the personal content of email requests (a queryset): sender, name, subject, text,
+def inbound_emails_erase(*, inbound_emails, now, actor=None) -> int:
+    """Erase the personal content of inbound emails (a queryset): sender, name, subject, text,
     note, and the Message-ID (kept as a hash: it stays unique). One still open cannot be handled
     without a sender: it is closed as ignored (audited). Their answers are purged."""
-    requests = requests.filter(erased_at__isnull=True)
-    ids = list(requests.values_list("pk", flat=True))
+    inbound_emails = inbound_emails.filter(erased_at__isnull=True)
+    ids = list(inbound_emails.values_list("pk", flat=True))
     if not ids:
         return 0
-    erased = InboundRequest.objects.filter(pk__in=ids)
+    erased = InboundEmail.objects.filter(pk__in=ids)
     still_open = list(
-        erased.filter(status__in=InboundRequest.OPEN_STATUSES).values_list("pk", "status")
+        erased.filter(status__in=InboundEmail.OPEN_STATUSES).values_list("pk", "status")
     )
     for pk, message_id in erased.values_list("pk", "message_id"):
         digest = hashlib.sha256(message_id.encode()).hexdigest()
-        InboundRequest.objects.filter(pk=pk).update(message_id=f"erased:{digest}")
+        InboundEmail.objects.filter(pk=pk).update(message_id=f"erased:{digest}")
     erased.update(
         sender="",
         sender_name="",
@@ -157,10 +161,10 @@ def inbound_requests_erase(*, requests, now, actor=None) -> int:
         erased_at=now,
         updated_at=now,
     )
-    InboundRequest.objects.filter(pk__in=[pk for pk, _status in still_open]).update(
-        status=InboundRequest.Status.IGNORED, reason=ERASED_NOTE
+    InboundEmail.objects.filter(pk__in=[pk for pk, _status in still_open]).update(
+        status=InboundEmail.Status.IGNORED, reason=ERASED_NOTE
     )
-    content_type = ContentType.objects.get_for_model(InboundRequest)
+    content_type = ContentType.objects.get_for_model(InboundEmail)
     AuditEntry.objects.bulk_create(
         AuditEntry(
             content_type=content_type,
@@ -168,12 +172,12 @@ def inbound_requests_erase(*, requests, now, actor=None) -> int:
             actor=actor,
             action="erase",
             from_state=status,
-            to_state=InboundRequest.Status.IGNORED,
+            to_state=InboundEmail.Status.IGNORED,
         )
         for pk, status in still_open
     )
-    outbox_purge(mails=OutgoingMail.objects.filter(_related(InboundRequest, ids)), now=now)
-    _audit_comments_erase(InboundRequest, ids)
+    outbox_purge(mails=OutgoingMail.objects.filter(_related(InboundEmail, ids)), now=now)
+    _audit_comments_erase(InboundEmail, ids)
     return len(ids)
 
 
@@ -235,14 +239,16 @@ def retention_session_registrations(*, now) -> int:
     return erased
 
 
-def retention_inbound_requests(*, now) -> int:
-    """Email requests ``SESSIONS_REQUESTS_ERASE_AFTER_DAYS`` after they arrived or were last
+def retention_inbound_emails(*, now) -> int:
+    """Inbound emails ``SESSIONS_REQUESTS_ERASE_AFTER_DAYS`` after they arrived or were last
     decided on, and at the latest with their session's registrants."""
     cutoff = _days_ago(now, "SESSIONS_REQUESTS_ERASE_AFTER_DAYS")
     old = Q(received_at__lte=cutoff) & (Q(decided_at__isnull=True) | Q(decided_at__lte=cutoff))
     with transaction.atomic():
-        return inbound_requests_erase(
-            requests=InboundRequest.objects.filter(old | Q(session__anonymised_at__isnull=False)),
+        return inbound_emails_erase(
+            inbound_emails=InboundEmail.objects.filter(
+                old | Q(session__anonymised_at__isnull=False)
+            ),
             now=now,
         )
 
@@ -343,7 +349,7 @@ def retention_login_sessions(*, now) -> int:
 
 def retention_mailbox(*, now) -> int:
     """The original messages in the mailbox's processed folder, as old as the email requests
-    erased by :func:`retention_inbound_requests` (nothing when ``IMAP_URL`` is unset)."""
+    erased by :func:`retention_inbound_emails` (nothing when ``IMAP_URL`` is unset)."""
     if not settings.IMAP_URL:
         return 0
     config = mailbox_config(settings.IMAP_URL, processed_folder=settings.IMAP_PROCESSED_FOLDER)
@@ -362,7 +368,7 @@ RETENTION_RULES = [
     RetentionRule("stale_interests", retention_stale_interests),
     RetentionRule("closed_applications", retention_closed_applications),
     RetentionRule("session_registrations", retention_session_registrations),
-    RetentionRule("email_requests", retention_inbound_requests),
+    RetentionRule("email_requests", retention_inbound_emails),
     RetentionRule("outbox", retention_outbox),
     RetentionRule("unused_accounts", retention_unused_accounts),
     RetentionRule("login_sessions", retention_login_sessions),
@@ -432,8 +438,10 @@ def person_erase(*, person: PersonAddress, actor, now=None) -> PersonalDataReque
             registrations=Registration.objects.filter(pk__in=[r.pk for r in records.registrations]),
             now=now,
         )
-        inbound_requests_erase(
-            requests=InboundRequest.objects.filter(pk__in=[r.pk for r in records.inbound_requests]),
+        inbound_emails_erase(
+            inbound_emails=InboundEmail.objects.filter(
+                pk__in=[r.pk for r in records.inbound_emails]
+            ),
             now=now,
             actor=actor,
         )
@@ -456,9 +464,9 @@ def person_erase(*, person: PersonAddress, actor, now=None) -> PersonalDataReque
             user_anonymise(user=user)
         log = _log(kind=PersonalDataRequest.Kind.ERASE, person=person, actor=actor, counts=counts)
         if settings.IMAP_URL:
-            from .tasks import erase_mailbox_copies
-
-            erase_mailbox_copies.delay_on_commit(person.address, person.include_subaddresses)
+            current_app.tasks[MAILBOX_ERASE_TASK].delay_on_commit(
+                person.address, person.include_subaddresses
+            )
     return log
 
 

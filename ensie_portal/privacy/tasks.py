@@ -13,7 +13,7 @@ def apply_retention() -> dict:
 
 
 @shared_task(
-    name="privacy.erase_mailbox_copies",
+    name=services.MAILBOX_ERASE_TASK,
     autoretry_for=(OSError, imaplib.IMAP4.error),
     retry_backoff=60,
     max_retries=5,

@@ -1,11 +1,11 @@
 from django import template
 
-from sessions_app.requests import session_request_address
+from sessions_app.inbound_emails import session_inbound_address
 
 register = template.Library()
 
 
 @register.simple_tag
-def request_address(session) -> str:
+def inbound_address(session) -> str:
     """The address to write to for ``session`` (``sessions+7@...``)."""
-    return session_request_address(session)
+    return session_inbound_address(session)

@@ -100,7 +100,7 @@ WORKFLOW_FIELDS = {
         "attended",
         "anonymised_at",
     },
-    "sessions_app.inboundrequest": {
+    "sessions_app.inboundemail": {
         "status",
         "kind",
         "session",

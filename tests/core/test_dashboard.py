@@ -46,7 +46,7 @@ def test_the_board_finds_the_review_queue_and_the_assemblies(client):
 def test_an_organiser_finds_their_sessions_and_the_email_requests(client):
     page = dashboard_links(client, make_organiser())
     assert href("sessions_app:manage_list") in page
-    assert href("sessions_app:requests") in page
+    assert href("sessions_app:inbound_list") in page
 
 
 def test_an_editor_finds_the_moderation_queue(client):
@@ -62,7 +62,7 @@ def test_staff_find_every_tool(client):
         "assemblies:staff_assemblies",
         "networks:fee_list",
         "sessions_app:manage_list",
-        "sessions_app:requests",
+        "sessions_app:inbound_list",
         "practices:contribute",
         "practices:moderation",
         "admin:index",

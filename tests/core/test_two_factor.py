@@ -118,7 +118,7 @@ PRIVILEGED_PAGES = {
     "managed session": _organiser_page("sessions_app:manage_detail"),
     "registrants": _organiser_page("sessions_app:registrants"),
     "registrants CSV": _organiser_page("sessions_app:registrants_csv"),
-    "email requests": _organiser_page("sessions_app:requests", with_session=False),
+    "email requests": _organiser_page("sessions_app:inbound_list", with_session=False),
     "chair screen": _chair_page("assemblies:assembly_chair"),
     "assembly record": _chair_page("assemblies:assembly_record"),
 }

@@ -3,8 +3,8 @@ its result) pass axe-core in a real browser, with one h1."""
 
 import pytest
 
+from sessions_app.inbound_emails import inbound_email_receive
 from sessions_app.models import Session
-from sessions_app.requests import inbound_request_receive
 from tests import mail_samples as samples
 from tests.e2e.conftest import assert_accessible, login
 from tests.e2e.test_sessions_pages import check
@@ -22,13 +22,13 @@ def test_the_request_queue_and_the_registration_pages_are_accessible(
     seminar = Session.objects.filter(status="published").order_by("-starts_at").first()
     seminar.organisers.add(organiser)
     for raw in (samples.UNMATCHED, samples.NO_TEXT, samples.BOUNCE):
-        request = inbound_request_receive(raw=raw)
+        inbound = inbound_email_receive(raw=raw)
     session = open_page(javascript=False)
     login(session, organiser.email, TEST_PASSWORD)
     for path in [
         "/sessions/manage/requests/",
         "/fr/sessions/manage/requests/?show=",
-        f"/sessions/manage/requests/{request.pk}/reject/",
+        f"/sessions/manage/requests/{inbound.pk}/reject/",
         f"/sessions/manage/{seminar.pk}/registrants/add/",
         f"/fr/sessions/manage/{seminar.pk}/registrants/import/",
     ]:

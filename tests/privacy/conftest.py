@@ -20,8 +20,8 @@ from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Representative
 from networks.services import application_interest_create
 from practices.models import Attachment
-from sessions_app.models import InboundRequest, Registration
-from sessions_app.requests import inbound_request_receive
+from sessions_app.inbound_emails import inbound_email_receive
+from sessions_app.models import InboundEmail, Registration
 from sessions_app.services import registration_confirm
 from tests import mail_samples as samples
 from tests.assemblies.factories import MotionFactory, member
@@ -46,12 +46,12 @@ class Person:
     user: User | None = None
     registration: Registration | None = None
     past_registration: Registration | None = None
-    request: InboundRequest | None = None
+    inbound: InboundEmail | None = None
     application: Application | None = None
 
 
-def _request(number: int, sender: str, name: str) -> InboundRequest:
-    return inbound_request_receive(
+def _inbound(number: int, sender: str, name: str) -> InboundEmail:
+    return inbound_email_receive(
         raw=samples.raw(
             subject=f"Registration {name}",
             body=f"Hello, please register me. {name}",
@@ -64,7 +64,7 @@ def _request(number: int, sender: str, name: str) -> InboundRequest:
 
 def make_person(address: str, name: str, *, number: int, session, past_session) -> Person:
     """A person with an account, registrations (one upcoming, one past under a sub-address), an
-    email request, an expression of interest they are the contact of (which emails the
+    inbound email, an expression of interest they are the contact of (which emails the
     secretariat their address), their network link and their practices."""
     local, _at, domain = address.partition("@")
     user = UserFactory(email=address, display_name=name)
@@ -79,7 +79,7 @@ def make_person(address: str, name: str, *, number: int, session, past_session) 
         status=Registration.Status.CONFIRMED,
         attended=True,
     )
-    person.request = _request(number, address, name)
+    person.inbound = _inbound(number, address, name)
     person.application = application_interest_create(
         organisation=f"Network number {number}",
         country="BE",

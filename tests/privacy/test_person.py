@@ -20,7 +20,7 @@ from ensie_portal.privacy.selectors import person_export, person_records
 from ensie_portal.privacy.services import person_erase
 from networks.models import Application, Network, Representative
 from practices.models import Practice
-from sessions_app.models import InboundRequest, Registration
+from sessions_app.models import InboundEmail, Registration
 from tests.factories import TEST_PASSWORD, make_staff
 
 from .conftest import ANN, ANN_NAME, ANN_TAGGED, ANN_WORK, BOB, JOANN, holders
@@ -57,7 +57,7 @@ def test_every_record_of_the_person_is_found_and_none_of_anyone_else(people):
         ann.registration.pk,
         ann.past_registration.pk,
     }
-    assert [r.pk for r in records.inbound_requests] == [ann.request.pk]
+    assert [r.pk for r in records.inbound_emails] == [ann.inbound.pk]
     assert [a.pk for a in records.applications] == [ann.application.pk]
     assert [link.user_id for link in records.representative_links] == [ann.user.pk] * 2
     assert {p.title for p in records.practices} == {"Published practice 1", "Ann's draft"}
@@ -125,7 +125,7 @@ def test_erasing_one_person_leaves_the_others_whole(people):
         records = person_records(person=PersonAddress(people[key].address))
         assert records.users
         assert records.registrations
-        assert records.inbound_requests
+        assert records.inbound_emails
         assert records.applications
         assert records.outgoing_mails
 
@@ -146,10 +146,10 @@ def test_erasing_keeps_the_workflows_whole(people, django_capture_on_commit_call
     past = Registration.objects.get(pk=ann.past_registration.pk)
     assert (past.status, past.attended, past.email) == ("confirmed", True, "")
     # The email request keeps its status and session.
-    request = InboundRequest.objects.get(pk=ann.request.pk)
-    assert (request.sender, request.text, request.status) == ("", "", "accepted")
-    assert request.erased_at is not None
-    assert request.message_id.startswith("erased:")
+    inbound = InboundEmail.objects.get(pk=ann.inbound.pk)
+    assert (inbound.sender, inbound.text, inbound.status) == ("", "", "accepted")
+    assert inbound.erased_at is not None
+    assert inbound.message_id.startswith("erased:")
     # The application and its network stay (an organisation's record), without the contact.
     application = Application.objects.get(pk=ann.application.pk)
     assert application.status == Application.Status.INTEREST

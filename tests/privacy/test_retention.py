@@ -19,7 +19,7 @@ from ensie_portal.privacy.services import (
     RETENTION_RULES,
     retention_apply,
     retention_closed_applications,
-    retention_inbound_requests,
+    retention_inbound_emails,
     retention_login_sessions,
     retention_outbox,
     retention_session_registrations,
@@ -29,8 +29,8 @@ from ensie_portal.privacy.services import (
 from ensie_portal.privacy.tasks import apply_retention
 from networks.models import Application, Network, Representative
 from networks.services import application_interest_create
-from sessions_app.models import InboundRequest, Registration
-from sessions_app.requests import inbound_request_receive, inbound_request_reject
+from sessions_app.inbound_emails import inbound_email_receive, inbound_email_reject
+from sessions_app.models import InboundEmail, Registration
 from sessions_app.services import participation_link_resend
 from tests import mail_samples as samples
 from tests.core.test_settings import run_manage
@@ -90,8 +90,8 @@ def test_registrants_are_anonymised_after_the_configured_days_keeping_counts(set
 # --- Email requests -------------------------------------------------------------------------
 
 
-def _request(number: int, *, to="sessions+7@ensie.org", sender="Dan <dan@example.de>"):
-    return inbound_request_receive(
+def _inbound(number: int, *, to="sessions+7@ensie.org", sender="Dan <dan@example.de>"):
+    return inbound_email_receive(
         raw=samples.raw(
             subject=f"Please register me {number}",
             body="Hello, I am Dan from Example GmbH. Thanks",
@@ -110,27 +110,27 @@ def mailbox(settings):
 
 def test_email_requests_are_erased_after_the_configured_days(mailbox):
     SessionFactory(number=7, starts_at=timezone.now() + timedelta(days=200))
-    answered = _request(1)  # registered at once: the sender got the confirmation link
-    waiting = _request(2, to=samples.MAILBOX)  # names no session: waits, unassigned
+    answered = _inbound(1)  # registered at once: the sender got the confirmation link
+    waiting = _inbound(2, to=samples.MAILBOX)  # names no session: waits, unassigned
     assert (answered.status, waiting.status) == ("accepted", "unassigned")
     with later(89):
-        assert retention_inbound_requests(now=timezone.now()) == 0
-    assert InboundRequest.objects.filter(sender="dan@example.de").count() == 2
+        assert retention_inbound_emails(now=timezone.now()) == 0
+    assert InboundEmail.objects.filter(sender="dan@example.de").count() == 2
     with later(91):
-        assert retention_inbound_requests(now=timezone.now()) == 2
-        assert retention_inbound_requests(now=timezone.now()) == 0
-    for request in InboundRequest.objects.all():
-        assert (request.sender, request.sender_name, request.subject, request.text) == (
+        assert retention_inbound_emails(now=timezone.now()) == 2
+        assert retention_inbound_emails(now=timezone.now()) == 0
+    for inbound in InboundEmail.objects.all():
+        assert (inbound.sender, inbound.sender_name, inbound.subject, inbound.text) == (
             "",
             "",
             "",
             "",
         )
-        assert request.message_id.startswith("erased:")
-        assert request.erased_at is not None
+        assert inbound.message_id.startswith("erased:")
+        assert inbound.erased_at is not None
     # The accepted one keeps its status; the one nobody handled is closed, audited.
-    assert InboundRequest.objects.get(pk=answered.pk).status == "accepted"
-    closed = InboundRequest.objects.get(pk=waiting.pk)
+    assert InboundEmail.objects.get(pk=answered.pk).status == "accepted"
+    closed = InboundEmail.objects.get(pk=waiting.pk)
     assert (closed.status, closed.reason) == ("ignored", "Personal data erased.")
     entry = AuditEntry.objects.get(object_id=str(waiting.pk), action="erase")
     assert (entry.from_state, entry.to_state, entry.actor) == ("unassigned", "ignored", None)
@@ -138,28 +138,28 @@ def test_email_requests_are_erased_after_the_configured_days(mailbox):
 
 def test_a_request_decided_late_is_kept_as_long_after_the_decision(mailbox):
     organiser = make_organiser()
-    request = _request(3, to=samples.MAILBOX)
+    inbound = _inbound(3, to=samples.MAILBOX)
     with later(60):
-        inbound_request_reject(request=request, actor=organiser, reason="Dan, we are full.")
+        inbound_email_reject(inbound=inbound, actor=organiser, reason="Dan, we are full.")
     with later(91):
-        assert retention_inbound_requests(now=timezone.now()) == 0
+        assert retention_inbound_emails(now=timezone.now()) == 0
     with later(151):
-        assert retention_inbound_requests(now=timezone.now()) == 1
+        assert retention_inbound_emails(now=timezone.now()) == 1
     # The organiser's reason (it names the person) is gone from the request and its audit.
     assert not AuditEntry.objects.filter(comment__contains="Dan").exists()
-    answer = OutgoingMail.objects.get(key=f"sessions:inbound:answer:{request.pk}")
+    answer = OutgoingMail.objects.get(key=f"sessions:inbound:answer:{inbound.pk}")
     assert (answer.to_email, answer.body_text, answer.headers) == ("erased@invalid", "", {})
 
 
 def test_requests_go_at_the_latest_with_their_sessions_registrants(mailbox, settings):
     settings.SESSIONS_ANONYMISE_AFTER_DAYS = 10
     session = SessionFactory(number=7, starts_at=timezone.now() + timedelta(days=1))
-    request = _request(4)
-    assert request.session == session
+    inbound = _inbound(4)
+    assert inbound.session == session
     with time_machine.travel(session.ends_at + timedelta(days=11)):
         retention_session_registrations(now=timezone.now())
-        assert retention_inbound_requests(now=timezone.now()) == 1
-    assert InboundRequest.objects.get(pk=request.pk).erased_at is not None
+        assert retention_inbound_emails(now=timezone.now()) == 1
+    assert InboundEmail.objects.get(pk=inbound.pk).erased_at is not None
 
 
 # --- The outbox -----------------------------------------------------------------------------

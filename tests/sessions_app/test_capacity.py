@@ -15,7 +15,7 @@ from tests.factories import make_organiser, make_staff
 from tests.sessions_app.factories import RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
-R = Registration.Status
+Status = Registration.Status
 
 
 def edit_form(session, **changes):
@@ -35,9 +35,9 @@ def edit_form(session, **changes):
 def full_session():
     organiser = make_organiser()
     session = SessionFactory(organisers=[organiser], capacity=1)
-    RegistrationFactory(session=session, status=R.CONFIRMED)
-    first = RegistrationFactory(session=session, status=R.WAITING, email="first@example.org")
-    second = RegistrationFactory(session=session, status=R.WAITING, email="second@example.org")
+    RegistrationFactory(session=session, status=Status.CONFIRMED)
+    first = RegistrationFactory(session=session, status=Status.WAITING, email="first@example.org")
+    second = RegistrationFactory(session=session, status=Status.WAITING, email="second@example.org")
     return session, organiser, first, second
 
 
@@ -52,7 +52,7 @@ def test_raising_the_capacity_on_the_organisers_page_promotes_the_people_waiting
     assert response.status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.status, second.status) == (R.CONFIRMED, R.WAITING)
+    assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITING)
     assert OutgoingMail.objects.filter(to_email="first@example.org").exists()
     assert [e.action for e in audit_trail(first)] == ["promote"]
 
@@ -62,7 +62,7 @@ def test_removing_the_limit_promotes_everyone_waiting(client_for, full_session):
     client_for(organiser).post(
         reverse("sessions_app:manage_edit", args=[session.pk]), edit_form(session, capacity="")
     )
-    assert set(session.registrations.values_list("status", flat=True)) == {R.CONFIRMED}
+    assert set(session.registrations.values_list("status", flat=True)) == {Status.CONFIRMED}
 
 
 def test_the_admin_saves_a_session_through_the_service(client):

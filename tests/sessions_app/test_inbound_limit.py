@@ -12,17 +12,17 @@ from django.utils import timezone
 
 from ensie_portal.core.errors import DomainError
 from ensie_portal.outbox.models import OutgoingMail
-from sessions_app.models import InboundRequest, Registration
-from sessions_app.requests import (
-    inbound_request_accept,
-    inbound_request_receive,
-    inbound_request_reject,
+from sessions_app.inbound_emails import (
+    inbound_email_accept,
+    inbound_email_receive,
+    inbound_email_reject,
 )
+from sessions_app.models import InboundEmail, Registration
 from tests import mail_samples as samples
 from tests.factories import make_organiser
 from tests.sessions_app.factories import SessionFactory
 
-S = InboundRequest.Status
+Status = InboundEmail.Status
 VICTIM = "victim@example.org"
 
 
@@ -53,14 +53,14 @@ def test_a_sender_is_answered_at_most_the_limit_and_further_requests_wait_unansw
     now = timezone.now()
     # Confirmation links (sessions 7 and 8) and a refusal (no session 99) count alike.
     for index, to in enumerate(["sessions+7@ensie.org", "sessions+99@ensie.org"]):
-        inbound_request_receive(raw=_message(index, to=to), now=now)
-    inbound_request_receive(raw=_message(2, to="sessions+8@ensie.org"), now=now)
+        inbound_email_receive(raw=_message(index, to=to), now=now)
+    inbound_email_receive(raw=_message(2, to="sessions+8@ensie.org"), now=now)
     assert _mails_to(VICTIM).count() == 3
     limited = [
-        inbound_request_receive(raw=_message(index, to=to), now=now + timedelta(hours=1))
+        inbound_email_receive(raw=_message(index, to=to), now=now + timedelta(hours=1))
         for index, to in [(3, "sessions+7@ensie.org"), (4, "sessions+98@ensie.org")]
     ]
-    assert [r.status for r in limited] == [S.LIMITED, S.LIMITED]
+    assert [r.status for r in limited] == [Status.LIMITED, Status.LIMITED]
     assert all("limit of automatic answers" in r.reason for r in limited)
     assert all(r.answered_at is None and r.registration is None for r in limited)
     # Kept with what it named, for an organiser; nothing was sent and nobody registered twice.
@@ -74,30 +74,30 @@ def test_a_sender_is_answered_at_most_the_limit_and_further_requests_wait_unansw
 def test_the_limit_is_per_sender_and_rolls_over_after_24_hours():
     now = timezone.now()
     for index in range(4):
-        inbound_request_receive(raw=_message(index, to=f"sessions+9{index}@ensie.org"), now=now)
+        inbound_email_receive(raw=_message(index, to=f"sessions+9{index}@ensie.org"), now=now)
     assert _mails_to(VICTIM).count() == 3
-    other = inbound_request_receive(
+    other = inbound_email_receive(
         raw=_message(10, to="sessions+90@ensie.org", sender="Other <other@example.org>"), now=now
     )
-    assert other.status == S.REJECTED
+    assert other.status == Status.REJECTED
     assert _mails_to("other@example.org").count() == 1
-    still = inbound_request_receive(
+    still = inbound_email_receive(
         raw=_message(11, to="sessions+90@ensie.org"), now=now + timedelta(hours=23, minutes=59)
     )
-    assert still.status == S.LIMITED
-    later = inbound_request_receive(
+    assert still.status == Status.LIMITED
+    later = inbound_email_receive(
         raw=_message(12, to="sessions+90@ensie.org"), now=now + timedelta(hours=24, minutes=1)
     )
-    assert later.status == S.REJECTED
+    assert later.status == Status.REJECTED
     assert _mails_to(VICTIM).count() == 4
 
 
 @pytest.mark.django_db
 def test_requests_that_are_not_answered_do_not_use_up_the_limit():
     for index in range(5):  # naming no session: they wait for an organiser, unanswered
-        inbound_request_receive(raw=_message(index, to=samples.MAILBOX, subject="Question"))
+        inbound_email_receive(raw=_message(index, to=samples.MAILBOX, subject="Question"))
     for index in range(5, 8):
-        inbound_request_receive(
+        inbound_email_receive(
             raw=samples.raw(
                 subject="Automatic reply: session 7",
                 sender=f"Vic <{VICTIM}>",
@@ -105,18 +105,18 @@ def test_requests_that_are_not_answered_do_not_use_up_the_limit():
                 headers={"Auto-Submitted": "auto-replied"},
             )
         )
-    answered = inbound_request_receive(raw=_message(9, to="sessions+99@ensie.org"))
-    assert answered.status == S.REJECTED
+    answered = inbound_email_receive(raw=_message(9, to="sessions+99@ensie.org"))
+    assert answered.status == Status.REJECTED
     assert _mails_to(VICTIM).count() == 1
-    assert not InboundRequest.objects.filter(status=S.LIMITED).exists()
+    assert not InboundEmail.objects.filter(status=Status.LIMITED).exists()
 
 
 @pytest.mark.django_db
 def test_the_same_message_handed_over_again_is_not_answered_or_limited_twice():
     for _ in range(5):
-        request = inbound_request_receive(raw=_message(1, to="sessions+99@ensie.org"))
-    assert request.status == S.REJECTED
-    assert InboundRequest.objects.count() == 1
+        inbound = inbound_email_receive(raw=_message(1, to="sessions+99@ensie.org"))
+    assert inbound.status == Status.REJECTED
+    assert InboundEmail.objects.count() == 1
     assert _mails_to(VICTIM).count() == 1
 
 
@@ -126,21 +126,21 @@ def test_organisers_see_a_rate_limited_request_in_their_queue_and_can_accept_it(
     session = SessionFactory(number=7, organisers=[organiser])
     now = timezone.now()
     for index in range(3):
-        inbound_request_receive(raw=_message(index, to=f"sessions+9{index}@ensie.org"), now=now)
-    limited = inbound_request_receive(raw=_message(3, to="sessions+7@ensie.org"), now=now)
-    assert limited.status == S.LIMITED
-    page = client_for(organiser).get(reverse("sessions_app:requests"))
-    shown = {r.pk: r for r in page.context["inbound_requests"]}
+        inbound_email_receive(raw=_message(index, to=f"sessions+9{index}@ensie.org"), now=now)
+    limited = inbound_email_receive(raw=_message(3, to="sessions+7@ensie.org"), now=now)
+    assert limited.status == Status.LIMITED
+    page = client_for(organiser).get(reverse("sessions_app:inbound_list"))
+    shown = {r.pk: r for r in page.context["inbound_emails"]}
     assert limited.pk in shown
     html = page.content.decode()
     assert "rate limited" in html
     assert "had reached its limit of automatic answers" in html
     assert "at most 3 times in 24 hours" in html
-    assert reverse("sessions_app:request_accept", args=[limited.pk]) in html
+    assert reverse("sessions_app:inbound_accept", args=[limited.pk]) in html
     # The organiser's word is not an automatic answer: the sender gets the confirmation link.
-    client_for(organiser).post(reverse("sessions_app:request_accept", args=[limited.pk]))
+    client_for(organiser).post(reverse("sessions_app:inbound_accept", args=[limited.pk]))
     limited.refresh_from_db()
-    assert limited.status == S.ACCEPTED
+    assert limited.status == Status.ACCEPTED
     assert limited.decided_by == organiser
     assert limited.registration.session == session
     assert _mails_to(VICTIM).filter(key__startswith="sessions:confirm:").count() == 1
@@ -151,15 +151,15 @@ def test_an_organiser_can_reject_a_rate_limited_request(settings):
     organiser = make_organiser()
     SessionFactory(number=7, organisers=[organiser])
     settings.SESSIONS_INBOUND_ANSWER_LIMIT = 0
-    limited = inbound_request_receive(raw=_message(1, to="sessions+7@ensie.org"))
-    assert limited.status == S.LIMITED
+    limited = inbound_email_receive(raw=_message(1, to="sessions+7@ensie.org"))
+    assert limited.status == Status.LIMITED
     assert not _mails_to(VICTIM).exists()
-    inbound_request_reject(request=limited, actor=organiser, reason="Members only.")
+    inbound_email_reject(inbound=limited, actor=organiser, reason="Members only.")
     limited.refresh_from_db()
-    assert limited.status == S.REJECTED
+    assert limited.status == Status.REJECTED
     assert "Members only." in _mails_to(VICTIM).get().body_text
     with pytest.raises(DomainError, match="already handled"):
-        inbound_request_accept(request=limited, actor=organiser)
+        inbound_email_accept(inbound=limited, actor=organiser)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -177,7 +177,7 @@ def test_concurrent_polls_never_answer_a_sender_beyond_the_limit(settings):
     def receive(index, to):
         try:
             barrier.wait()
-            inbound_request_receive(raw=_message(index, to=to))
+            inbound_email_receive(raw=_message(index, to=to))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -191,10 +191,10 @@ def test_concurrent_polls_never_answer_a_sender_beyond_the_limit(settings):
     for thread in threads:
         thread.join()
     assert errors == []
-    statuses = list(InboundRequest.objects.values_list("status", flat=True))
+    statuses = list(InboundEmail.objects.values_list("status", flat=True))
     assert len(statuses) == len(targets)
-    assert statuses.count(S.LIMITED) == len(targets) - 2
-    assert InboundRequest.objects.filter(answered_at__isnull=False).count() == 2
+    assert statuses.count(Status.LIMITED) == len(targets) - 2
+    assert InboundEmail.objects.filter(answered_at__isnull=False).count() == 2
     assert _mails_to(VICTIM).count() == 2
 
 
@@ -204,18 +204,18 @@ def test_sub_addresses_of_one_mailbox_share_its_limit():
     now = timezone.now()
     senders = ["victim+1@example.org", "VICTIM@example.org", "victim+news@example.org"]
     for index, sender in enumerate(senders):
-        answered = inbound_request_receive(
+        answered = inbound_email_receive(
             raw=_message(index, to="sessions+99@ensie.org", sender=sender), now=now
         )
-        assert answered.status == S.REJECTED
-    limited = inbound_request_receive(
+        assert answered.status == Status.REJECTED
+    limited = inbound_email_receive(
         raw=_message(3, to="sessions+99@ensie.org", sender="victim+other@example.org"), now=now
     )
-    assert limited.status == S.LIMITED
+    assert limited.status == Status.LIMITED
     assert not _mails_to("victim+other@example.org").exists()
     # Other mailboxes keep their own count, however alike their names.
     for index, sender in enumerate(["victim2@example.org", "victim@example.net"], start=4):
-        other = inbound_request_receive(
+        other = inbound_email_receive(
             raw=_message(index, to="sessions+99@ensie.org", sender=sender), now=now
         )
-        assert other.status == S.REJECTED
+        assert other.status == Status.REJECTED

@@ -9,8 +9,8 @@ from django.db import connections
 from django.utils import timezone
 
 from ensie_portal.outbox.models import OutgoingMail
-from sessions_app.models import InboundRequest, Registration, Session
-from sessions_app.requests import inbound_request_receive
+from sessions_app.inbound_emails import inbound_email_receive
+from sessions_app.models import InboundEmail, Registration, Session
 from sessions_app.tasks import poll_mailbox
 from sessions_app.tokens import CONFIRM, registration_from_token
 from tests import mail_samples as samples
@@ -19,7 +19,7 @@ from tests.sessions_app.helpers import token_in
 
 pytestmark = pytest.mark.integration
 
-S = InboundRequest.Status
+Status = InboundEmail.Status
 
 HTML_ONLY = samples.raw(
     subject="Session 7 registration",
@@ -67,21 +67,21 @@ UNKNOWN_FRENCH = samples.raw(
 
 # Each message and what must come of it: status, session number, sender's language.
 EXPECTED = {
-    samples.PLUS_ADDRESSED: ("<plus@example.es>", S.ACCEPTED, 7),
-    SUBJECT_NUMBER: ("<subject@example.se>", S.ACCEPTED, 7),
-    SUBJECT_TITLE: ("<title@example.it>", S.ACCEPTED, 7),
-    samples.FRENCH: ("<french@example.fr>", S.ACCEPTED, 7),
-    HTML_ONLY: ("<html@example.es>", S.ACCEPTED, 7),
-    UNMATCHED: ("<unmatched@example.de>", S.UNASSIGNED, None),
-    samples.LATIN1: ("<latin1@example.be>", S.UNASSIGNED, None),
-    samples.NO_TEXT: ("<notext@example.es>", S.PENDING, 7),
-    samples.AUTO_REPLY: ("<auto@example.es>", S.IGNORED, None),
-    samples.BOUNCE: ("<bounce@mx.example.es>", S.IGNORED, None),
-    samples.MAILING_LIST: ("<list@lists.example.org>", S.IGNORED, 7),
-    samples.NO_SENDER: ("<nosender@x>", S.IGNORED, None),
-    CLOSED: ("<closed@example.ie>", S.REJECTED, 5),
-    CANCELLED: ("<cancelled@example.nl>", S.REJECTED, 6),
-    UNKNOWN_FRENCH: ("<unknown@example.fr>", S.REJECTED, None),
+    samples.PLUS_ADDRESSED: ("<plus@example.es>", Status.ACCEPTED, 7),
+    SUBJECT_NUMBER: ("<subject@example.se>", Status.ACCEPTED, 7),
+    SUBJECT_TITLE: ("<title@example.it>", Status.ACCEPTED, 7),
+    samples.FRENCH: ("<french@example.fr>", Status.ACCEPTED, 7),
+    HTML_ONLY: ("<html@example.es>", Status.ACCEPTED, 7),
+    UNMATCHED: ("<unmatched@example.de>", Status.UNASSIGNED, None),
+    samples.LATIN1: ("<latin1@example.be>", Status.UNASSIGNED, None),
+    samples.NO_TEXT: ("<notext@example.es>", Status.PENDING, 7),
+    samples.AUTO_REPLY: ("<auto@example.es>", Status.IGNORED, None),
+    samples.BOUNCE: ("<bounce@mx.example.es>", Status.IGNORED, None),
+    samples.MAILING_LIST: ("<list@lists.example.org>", Status.IGNORED, 7),
+    samples.NO_SENDER: ("<nosender@x>", Status.IGNORED, None),
+    CLOSED: ("<closed@example.ie>", Status.REJECTED, 5),
+    CANCELLED: ("<cancelled@example.nl>", Status.REJECTED, 6),
+    UNKNOWN_FRENCH: ("<unknown@example.fr>", Status.REJECTED, None),
 }
 REGISTERED = {
     "ana@example.es": "en",
@@ -113,13 +113,13 @@ def mailbox(imap_server, settings):
 
 
 def _assert_each_message_had_its_outcome_once(imap_server):
-    requests = {r.message_id: r for r in InboundRequest.objects.select_related("session")}
-    assert len(requests) == len(EXPECTED) == InboundRequest.objects.count()
+    inbound_emails = {r.message_id: r for r in InboundEmail.objects.select_related("session")}
+    assert len(inbound_emails) == len(EXPECTED) == InboundEmail.objects.count()
     for message_id, status, number in EXPECTED.values():
-        request = requests[message_id]
-        assert request.status == status, (message_id, request.reason)
-        if status != S.IGNORED:
-            assert (request.session.number if request.session else None) == number, message_id
+        inbound = inbound_emails[message_id]
+        assert inbound.status == status, (message_id, inbound.reason)
+        if status != Status.IGNORED:
+            assert (inbound.session.number if inbound.session else None) == number, message_id
     # The registered senders got one confirmation link each, in their language.
     registrations = Registration.objects.filter(source=Registration.Source.EMAIL)
     assert {r.email: r.language for r in registrations} == REGISTERED
@@ -174,7 +174,7 @@ def test_two_polls_running_at_once_turn_each_message_into_one_request(mailbox):
 def test_a_poll_waits_while_another_one_runs(mailbox):
     from django.core.cache import cache
 
-    from sessions_app.requests import POLL_LOCK
+    from sessions_app.inbound_emails import POLL_LOCK
 
     cache.add(POLL_LOCK, 1, 60)  # another worker is polling
     assert poll_mailbox() == 0
@@ -187,8 +187,8 @@ def test_a_poll_waits_while_another_one_runs(mailbox):
 @pytest.mark.django_db
 def test_a_poll_interrupted_after_handling_a_message_does_not_handle_it_twice(mailbox):
     # The message was handled, but the poll stopped before moving it to the processed folder.
-    inbound_request_receive(raw=CLOSED)
-    inbound_request_receive(raw=samples.PLUS_ADDRESSED)
+    inbound_email_receive(raw=CLOSED)
+    inbound_email_receive(raw=samples.PLUS_ADDRESSED)
     poll_mailbox()
     _assert_each_message_had_its_outcome_once(mailbox)
 
@@ -237,10 +237,10 @@ def test_the_automatic_answer_is_polite_says_why_and_speaks_the_senders_language
 @pytest.mark.django_db
 def test_texts_of_html_only_and_non_utf8_messages_are_kept_readable(mailbox):
     poll_mailbox()
-    html = InboundRequest.objects.get(message_id="<html@example.es>")
+    html = InboundEmail.objects.get(message_id="<html@example.es>")
     assert "I would like to attend" in " ".join(html.text.split())
     assert "<b>" not in html.text
-    latin1 = InboundRequest.objects.get(message_id="<latin1@example.be>")
+    latin1 = InboundEmail.objects.get(message_id="<latin1@example.be>")
     assert "séance numéro 7" in latin1.text
     assert latin1.language == "fr"
 
@@ -250,4 +250,4 @@ def test_nothing_is_polled_when_no_mailbox_is_configured(mailbox, settings):
     settings.IMAP_URL = ""
     assert poll_mailbox() == 0
     assert mailbox.count("INBOX") == len(EXPECTED)
-    assert not InboundRequest.objects.exists()
+    assert not InboundEmail.objects.exists()

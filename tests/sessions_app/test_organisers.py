@@ -259,8 +259,8 @@ def test_attendance_is_marked_after_the_start(client_for, session, organiser):
 
 # --- Every transition of the session workflow ---------------------------------------------
 
-S = Session.Status
-ALL = [S.DRAFT, S.PUBLISHED, S.CANCELLED]
+Status = Session.Status
+ALL = [Status.DRAFT, Status.PUBLISHED, Status.CANCELLED]
 
 
 @pytest.mark.parametrize(
@@ -287,17 +287,19 @@ def test_another_sessions_organiser_cannot_move_a_session(source, target):
 def test_a_session_with_registrants_cannot_go_back_to_draft(organiser, session):
     RegistrationFactory(session=session)
     with pytest.raises(TransitionNotAllowed):
-        transition(obj=session, to=S.DRAFT, actor=organiser, transitions=SESSION_TRANSITIONS)
+        transition(obj=session, to=Status.DRAFT, actor=organiser, transitions=SESSION_TRANSITIONS)
 
 
 def test_a_started_session_can_no_longer_be_published_or_cancelled(organiser):
     started = timezone.now() - timedelta(minutes=5)
-    draft = SessionFactory(status=S.DRAFT, starts_at=started, organisers=[organiser])
+    draft = SessionFactory(status=Status.DRAFT, starts_at=started, organisers=[organiser])
     published = SessionFactory(starts_at=started, organisers=[organiser])
     with pytest.raises(TransitionNotAllowed):
-        transition(obj=draft, to=S.PUBLISHED, actor=organiser, transitions=SESSION_TRANSITIONS)
+        transition(obj=draft, to=Status.PUBLISHED, actor=organiser, transitions=SESSION_TRANSITIONS)
     with pytest.raises(TransitionNotAllowed):
-        transition(obj=published, to=S.CANCELLED, actor=organiser, transitions=SESSION_TRANSITIONS)
+        transition(
+            obj=published, to=Status.CANCELLED, actor=organiser, transitions=SESSION_TRANSITIONS
+        )
 
 
 def test_the_detail_page_counts_are_fixed(

@@ -223,8 +223,8 @@ def test_cancelling_after_the_session_ended_is_refused():
 
 # --- Every transition of the registration workflow ----------------------------------------
 
-R = Registration.Status
-ALL = [R.PENDING, R.CONFIRMED, R.WAITING, R.CANCELLED]
+Status = Registration.Status
+ALL = [Status.PENDING, Status.CONFIRMED, Status.WAITING, Status.CANCELLED]
 
 
 @pytest.mark.parametrize(
@@ -250,11 +250,14 @@ def test_only_the_portal_promotes_from_the_waiting_list():
     from ensie_portal.core.workflow import transition
 
     organiser = make_organiser()
-    registration = RegistrationFactory(status=R.WAITING)
+    registration = RegistrationFactory(status=Status.WAITING)
     registration.session.organisers.add(organiser)
     with pytest.raises(TransitionNotAllowed):
         transition(
-            obj=registration, to=R.CONFIRMED, actor=organiser, transitions=REGISTRATION_TRANSITIONS
+            obj=registration,
+            to=Status.CONFIRMED,
+            actor=organiser,
+            transitions=REGISTRATION_TRANSITIONS,
         )
 
 
@@ -271,15 +274,16 @@ def test_another_sessions_organiser_cannot_cancel_a_registration():
 def test_concurrent_confirmations_never_overbook():
     session = SessionFactory(capacity=5)
     pending = [
-        RegistrationFactory(session=session, status=R.PENDING, confirmed_at=None) for _ in range(20)
+        RegistrationFactory(session=session, status=Status.PENDING, confirmed_at=None)
+        for _ in range(20)
     ]
     errors = run_in_parallel(
         lambda r: registration_confirm(registration=r), [(r,) for r in pending]
     )
     assert errors == []
     statuses = list(session.registrations.values_list("status", flat=True))
-    assert statuses.count(R.CONFIRMED) == 5
-    assert statuses.count(R.WAITING) == 15
+    assert statuses.count(Status.CONFIRMED) == 5
+    assert statuses.count(Status.WAITING) == 15
 
 
 @pytest.mark.django_db(transaction=True)
@@ -288,7 +292,7 @@ def test_concurrent_vouched_registrations_of_one_email_create_one_registration()
     session = SessionFactory(capacity=3, organisers=[organiser])
     errors = run_in_parallel(lambda: register(session, vouched_by=organiser), [()] * 6)
     assert errors == []
-    assert session.registrations.get().status == R.CONFIRMED
+    assert session.registrations.get().status == Status.CONFIRMED
 
 
 def test_someone_who_cancelled_and_registers_again_gets_the_link_again():

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ensie_portal.core.actions import act
 from ensie_portal.core.errors import DomainError
 
-from . import bulk, requests, selectors
-from .forms import AssignRequestForm, AttendeeForm, BulkForm, RejectRequestForm
+from . import bulk, inbound_emails, selectors
+from .forms import AttendeeForm, BulkForm, InboundAssignForm, InboundRejectForm
 from .models import Registration
 from .services import registration_request
 from .views_manage import organiser_required
@@ -24,25 +24,25 @@ RESULT_KEY = "sessions_bulk_result"
 
 
 def _queue_url(request):
-    return reverse("sessions_app:requests") + (
+    return reverse("sessions_app:inbound_list") + (
         f"?{request.POST['next_query']}" if request.POST.get("next_query") else ""
     )
 
 
 @require_GET
 @organiser_required
-def request_list(request):
-    queryset, filterset = selectors.inbound_requests_for_organiser(
+def inbound_list(request):
+    queryset, filterset = selectors.inbound_emails_for_organiser(
         user=request.user, filters=request.GET
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     return render(
         request,
-        "sessions_app/manage/requests.html",
+        "sessions_app/manage/inbound_list.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "inbound_requests": page.object_list,
+            "inbound_emails": page.object_list,
             "sessions": list(selectors.sessions_open_for_organiser(user=request.user)),
             "query": request.GET.urlencode(),
             "answer_limit": settings.SESSIONS_INBOUND_ANSWER_LIMIT,
@@ -57,9 +57,9 @@ def _decide(request, action, success: str):
 
 @require_POST
 @organiser_required
-def request_assign(request, pk):
-    inbound = selectors.inbound_request_get_for_organiser(user=request.user, pk=pk)
-    form = AssignRequestForm(
+def inbound_assign(request, pk):
+    inbound = selectors.inbound_email_get_for_organiser(user=request.user, pk=pk)
+    form = InboundAssignForm(
         request.POST, sessions=selectors.sessions_open_for_organiser(user=request.user)
     )
     if not form.is_valid():
@@ -68,8 +68,8 @@ def request_assign(request, pk):
     session = form.cleaned_data["session"]
     return _decide(
         request,
-        lambda: requests.inbound_request_assign(
-            request=inbound, session=session, actor=request.user
+        lambda: inbound_emails.inbound_email_assign(
+            inbound=inbound, session=session, actor=request.user
         ),
         _("The request is assigned to session %(number)s.") % {"number": session.number},
     )
@@ -77,11 +77,11 @@ def request_assign(request, pk):
 
 @require_POST
 @organiser_required
-def request_accept(request, pk):
-    inbound = selectors.inbound_request_get_for_organiser(user=request.user, pk=pk)
+def inbound_accept(request, pk):
+    inbound = selectors.inbound_email_get_for_organiser(user=request.user, pk=pk)
     return _decide(
         request,
-        lambda: requests.inbound_request_accept(request=inbound, actor=request.user),
+        lambda: inbound_emails.inbound_email_accept(inbound=inbound, actor=request.user),
         _("The request is accepted: %(email)s receives the link to confirm.")
         % {"email": inbound.sender},
     )
@@ -89,19 +89,19 @@ def request_accept(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @organiser_required
-def request_reject(request, pk):
-    inbound = selectors.inbound_request_get_for_organiser(user=request.user, pk=pk)
-    form = RejectRequestForm(request.POST or None)
+def inbound_reject(request, pk):
+    inbound = selectors.inbound_email_get_for_organiser(user=request.user, pk=pk)
+    form = InboundRejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _decide(
             request,
-            lambda: requests.inbound_request_reject(
-                request=inbound, actor=request.user, reason=form.cleaned_data["reason"]
+            lambda: inbound_emails.inbound_email_reject(
+                inbound=inbound, actor=request.user, reason=form.cleaned_data["reason"]
             ),
             _("The request is rejected."),
         )
     return render(
-        request, "sessions_app/manage/request_reject.html", {"inbound": inbound, "form": form}
+        request, "sessions_app/manage/inbound_reject.html", {"inbound": inbound, "form": form}
     )
 
 

@@ -1,9 +1,9 @@
-"""Registration requests by email: every write (receive a message from the mailbox, organisers
-assign, accept and reject) and the mailbox poll itself.
+"""Registration by email, the inbound emails: every write (receive a message from the mailbox,
+organisers assign, accept and reject) and the mailbox poll itself.
 
-A message becomes one :class:`InboundRequest`, keyed on its Message-ID, and is routed in the
+A message becomes one :class:`InboundEmail`, keyed on its Message-ID, and is routed in the
 same transaction that inserts that row: a second poller handing over the same message waits on
-the unique key, finds the row and does nothing. A request naming an open session runs the same
+the unique key, finds the row and does nothing. An email naming an open session runs the same
 registration service as the web form (the sender receives the confirmation link, so a forged
 sender cannot register someone else). Closed, cancelled and unknown sessions get one polite
 answer per message (an outbox key); robots are never answered.
@@ -12,7 +12,7 @@ A forged sender could still make the portal write to any address once per messag
 address (with its sub-addresses, :func:`sender_mailbox`) gets at most
 ``SESSIONS_INBOUND_ANSWER_LIMIT`` automatic answers in a rolling 24 hours, counted in the
 database under a per-mailbox lock (:func:`sender_lock`) so that concurrent polls count one
-after the other. A request beyond the limit is kept, rate limited, for an organiser.
+after the other. An email beyond the limit is kept, rate limited, for an organiser.
 """
 
 import logging
@@ -40,14 +40,14 @@ from .inbound import (
     session_number,
 )
 from .mailbox import mailbox_config, mailbox_poll
-from .models import InboundRequest, Registration, Session
+from .models import InboundEmail, Registration, Session
 from .services import registration_request
 from .tokens import RegistrationClosed, absolute_url
 
 logger = logging.getLogger(__name__)
 
 ANSWER_TEMPLATE = "sessions_inbound_answer"
-# Why a request is answered automatically (the answer template's ``why``).
+# Why an inbound email is answered automatically (the answer template's ``why``).
 UNKNOWN = "unknown"
 CLOSED = "closed"
 CANCELLED = "cancelled"
@@ -56,7 +56,7 @@ REJECTED = "rejected"
 ANSWER_WINDOW = timedelta(hours=24)
 
 
-def session_request_address(session: Session) -> str:
+def session_inbound_address(session: Session) -> str:
     """The address to write to for ``session``: ``sessions+7@...`` (empty when unset)."""
     mailbox = settings.SESSIONS_MAILBOX_ADDRESS
     if not mailbox or "@" not in mailbox:
@@ -73,11 +73,12 @@ def _clean(value: str) -> str:
     return value.replace("\x00", "")
 
 
-def inbound_request_receive(*, raw: bytes, now=None) -> InboundRequest:
-    """Turn one raw message into its request (once: the Message-ID is the key) and route it."""
+def inbound_email_receive(*, raw: bytes, now=None) -> InboundEmail:
+    """Turn one raw message into its inbound email (once: the Message-ID is the key) and route
+    it."""
     message = parse_message(raw)
     with transaction.atomic():
-        request, created = InboundRequest.objects.get_or_create(
+        inbound, created = InboundEmail.objects.get_or_create(
             message_id=_clean(message.message_id),
             defaults={
                 "sender": message.sender[:254],
@@ -86,53 +87,53 @@ def inbound_request_receive(*, raw: bytes, now=None) -> InboundRequest:
                 "text": _clean(message.text),
                 "language": message.language,
                 "kind": message.kind,
-                "status": InboundRequest.Status.UNASSIGNED,
+                "status": InboundEmail.Status.UNASSIGNED,
             },
         )
         if created:
-            _route(request, message, now=now or timezone.now())
-    return request
+            _route(inbound, message, now=now or timezone.now())
+    return inbound
 
 
-def _route(request: InboundRequest, message: InboundMessage, *, now) -> None:
+def _route(inbound: InboundEmail, message: InboundMessage, *, now) -> None:
     if message.kind == AUTOMATIC:
-        _settle(request, status=InboundRequest.Status.IGNORED, reason=message.reason)
+        _settle(inbound, status=InboundEmail.Status.IGNORED, reason=message.reason)
         return
     number = session_number(message, mailbox=settings.SESSIONS_MAILBOX_ADDRESS)
     session = _matched_session(message, number)
-    request.named_number = number
-    request.session = session
+    inbound.named_number = number
+    inbound.session = session
     if message.kind == MALFORMED:
-        status = InboundRequest.Status.PENDING if session else InboundRequest.Status.UNASSIGNED
-        _settle(request, status=status, reason=message.reason)
+        status = InboundEmail.Status.PENDING if session else InboundEmail.Status.UNASSIGNED
+        _settle(inbound, status=status, reason=message.reason)
         return
     if session is None and number is None:
-        _settle(request, status=InboundRequest.Status.UNASSIGNED)
+        _settle(inbound, status=InboundEmail.Status.UNASSIGNED)
         return
     # From here on every outcome answers the sender by itself (a confirmation link or a
     # refusal): only as often as the per-sender limit allows.
-    sender_lock(request.sender)
-    if inbound_answers_left(request.sender, now=now) <= 0:
-        _settle(request, status=InboundRequest.Status.LIMITED, reason=LIMITED_NOTE)
+    sender_lock(inbound.sender)
+    if inbound_answers_left(inbound.sender, now=now) <= 0:
+        _settle(inbound, status=InboundEmail.Status.LIMITED, reason=LIMITED_NOTE)
         return
     if session is None:
-        _refuse(request, why=UNKNOWN, reason=gettext_noop("No session has this number."), now=now)
+        _refuse(inbound, why=UNKNOWN, reason=gettext_noop("No session has this number."), now=now)
         return
     if session.status == Session.Status.CANCELLED:
-        _refuse(request, why=CANCELLED, reason=gettext_noop("The session is cancelled."), now=now)
+        _refuse(inbound, why=CANCELLED, reason=gettext_noop("The session is cancelled."), now=now)
         return
     try:
-        registration = _register(request, session=session, now=now)
+        registration = _register(inbound, session=session, now=now)
     except RegistrationClosed as error:
-        _refuse(request, why=CLOSED, reason=untranslated(error.message), now=now)
+        _refuse(inbound, why=CLOSED, reason=untranslated(error.message), now=now)
         return
     except DomainError as error:
         # Anything else the service refuses waits for an organiser rather than stop the poll.
-        _settle(request, status=InboundRequest.Status.PENDING, reason=untranslated(error.message))
+        _settle(inbound, status=InboundEmail.Status.PENDING, reason=untranslated(error.message))
         return
-    request.registration = registration
-    request.answered_at = now  # the confirmation link (or the registration's status) was sent
-    _settle(request, status=InboundRequest.Status.ACCEPTED)
+    inbound.registration = registration
+    inbound.answered_at = now  # the confirmation link (or the registration's status) was sent
+    _settle(inbound, status=InboundEmail.Status.ACCEPTED)
 
 
 def sender_mailbox(sender: str) -> tuple[str, str]:
@@ -150,7 +151,7 @@ def sender_lock(sender: str) -> None:
 
     No row stands for a sender, so on PostgreSQL this is a transaction-level advisory lock on
     the mailbox, released at commit or rollback as a ``select_for_update`` lock is. SQLite (the
-    development database) needs none: the request row inserted first in the same transaction
+    development database) needs none: the inbound email's row inserted first in the same transaction
     already keeps other writers waiting until it ends.
     """
     if connection.vendor != "postgresql":
@@ -169,11 +170,11 @@ def inbound_answers_left(sender: str, *, now) -> int:
     same_mailbox = Q(sender=f"{local}@{domain}") | Q(
         sender__startswith=f"{local}+", sender__endswith=f"@{domain}"
     )
-    used = InboundRequest.objects.filter(same_mailbox, answered_at__gt=now - ANSWER_WINDOW).count()
+    used = InboundEmail.objects.filter(same_mailbox, answered_at__gt=now - ANSWER_WINDOW).count()
     return max(settings.SESSIONS_INBOUND_ANSWER_LIMIT - used, 0)
 
 
-# Kept untranslated (English) on the request; shown in the reader's language.
+# Kept untranslated (English) on the inbound email; shown in the reader's language.
 LIMITED_NOTE = gettext_noop(
     "Not answered: this address had reached its limit of automatic answers for 24 hours. "
     "Accept, assign or reject the request here."
@@ -189,15 +190,15 @@ def _matched_session(message: InboundMessage, number: int | None) -> Session | N
     return Session.objects.get(pk=match.pk) if match else None
 
 
-def _register(request: InboundRequest, *, session: Session, now, actor=None) -> Registration:
-    if not request.sender:
+def _register(inbound: InboundEmail, *, session: Session, now, actor=None) -> Registration:
+    if not inbound.sender:
         raise DomainError(_("This message has no sender address to register."))
-    name = request.sender_name or request.sender.partition("@")[0]
+    name = inbound.sender_name or inbound.sender.partition("@")[0]
     return registration_request(
         session=session,
         name=name[:200],
-        email=request.sender,
-        language=request.language,
+        email=inbound.sender,
+        language=inbound.language,
         source=Registration.Source.EMAIL,
         now=now,
     )
@@ -209,40 +210,40 @@ def untranslated(message) -> str:
         return str(message)
 
 
-def _settle(request: InboundRequest, *, status: str, reason: str = "") -> None:
-    request.status = status
-    request.reason = reason
-    request.save()
+def _settle(inbound: InboundEmail, *, status: str, reason: str = "") -> None:
+    inbound.status = status
+    inbound.reason = reason
+    inbound.save()
 
 
-def _refuse(request: InboundRequest, *, why: str, reason: str, now) -> None:
-    request.answered_at = now
-    _settle(request, status=InboundRequest.Status.REJECTED, reason=reason)
-    inbound_answer(request=request, why=why)
+def _refuse(inbound: InboundEmail, *, why: str, reason: str, now) -> None:
+    inbound.answered_at = now
+    _settle(inbound, status=InboundEmail.Status.REJECTED, reason=reason)
+    inbound_answer(inbound=inbound, why=why)
 
 
-def inbound_answer(*, request: InboundRequest, why: str, note: str = ""):
-    """The one automatic answer to a request (never to robots), in the sender's language."""
-    if request.kind != InboundRequest.Kind.REQUEST or not request.sender:
+def inbound_answer(*, inbound: InboundEmail, why: str, note: str = ""):
+    """The one automatic answer to an inbound email (never to robots), in the sender's language."""
+    if inbound.kind != InboundEmail.Kind.REQUEST or not inbound.sender:
         return None
-    language = request.language if request.language in ("en", "fr") else "en"
+    language = inbound.language if inbound.language in ("en", "fr") else "en"
     return mail_queue(
-        key=f"sessions:inbound:answer:{request.pk}",
-        to=request.sender,
+        key=f"sessions:inbound:answer:{inbound.pk}",
+        to=inbound.sender,
         template=ANSWER_TEMPLATE,
         language=language,
-        related=request,
-        headers={"In-Reply-To": request.message_id, "References": request.message_id},
+        related=inbound,
+        headers={"In-Reply-To": inbound.message_id, "References": inbound.message_id},
         context={
             "why": why,
-            "request": request,
-            "session": request.session,
-            "number": request.named_number,
+            "inbound": inbound,
+            "session": inbound.session,
+            "number": inbound.named_number,
             "note": note,
             "sessions_url": absolute_url("sessions_app:list", language),
             "session_url": (
-                absolute_url("sessions_app:detail", language, slug=request.session.slug)
-                if request.session
+                absolute_url("sessions_app:detail", language, slug=inbound.session.slug)
+                if inbound.session
                 else ""
             ),
         },
@@ -254,7 +255,7 @@ POLL_LOCK = "sessions:mailbox-poll"
 POLL_LOCK_SECONDS = 600
 
 
-def mailbox_poll_requests() -> int:
+def inbound_mailbox_poll() -> int:
     """Poll ``IMAP_URL`` once (nothing when unset); returns how many messages were handled.
 
     Nothing either while another poll runs: each message is handled once anyway (keyed on its
@@ -265,7 +266,7 @@ def mailbox_poll_requests() -> int:
         return 0
     try:
         config = mailbox_config(settings.IMAP_URL, processed_folder=settings.IMAP_PROCESSED_FOLDER)
-        return mailbox_poll(config=config, handle=lambda raw: inbound_request_receive(raw=raw))
+        return mailbox_poll(config=config, handle=lambda raw: inbound_email_receive(raw=raw))
     finally:
         cache.delete(POLL_LOCK)
 
@@ -273,37 +274,39 @@ def mailbox_poll_requests() -> int:
 # --- Organisers ----------------------------------------------------------------------------
 
 
-def may_handle(actor, request: InboundRequest) -> bool:
-    """Staff handle every request; organisers the unassigned ones and their sessions' ones."""
+def may_handle(actor, inbound: InboundEmail) -> bool:
+    """Staff handle every inbound email; organisers the unassigned ones and their sessions'
+    ones."""
     if not roles.is_organiser_or_staff(actor):
         return False
-    if request.session_id is None:
+    if inbound.session_id is None:
         return True
-    return roles.may_manage_session(actor, request.session)
+    return roles.may_manage_session(actor, inbound.session)
 
 
-I = InboundRequest.Status  # noqa: E741 - reads as the table it names
+Status = InboundEmail.Status
 INBOUND_TRANSITIONS = {
-    (I.UNASSIGNED, I.PENDING): Rule(who=may_handle, action="assign"),
-    (I.PENDING, I.PENDING): Rule(who=may_handle, action="assign"),
-    (I.REJECTED, I.PENDING): Rule(who=may_handle, action="assign"),
-    (I.IGNORED, I.PENDING): Rule(who=may_handle, action="assign"),
-    (I.LIMITED, I.PENDING): Rule(who=may_handle, action="assign"),
-    (I.PENDING, I.ACCEPTED): Rule(who=may_handle, action="accept"),
-    (I.LIMITED, I.ACCEPTED): Rule(who=may_handle, action="accept"),
-    (I.UNASSIGNED, I.REJECTED): Rule(who=may_handle, action="reject"),
-    (I.PENDING, I.REJECTED): Rule(who=may_handle, action="reject"),
-    (I.LIMITED, I.REJECTED): Rule(who=may_handle, action="reject"),
+    (Status.UNASSIGNED, Status.PENDING): Rule(who=may_handle, action="assign"),
+    (Status.PENDING, Status.PENDING): Rule(who=may_handle, action="assign"),
+    (Status.REJECTED, Status.PENDING): Rule(who=may_handle, action="assign"),
+    (Status.IGNORED, Status.PENDING): Rule(who=may_handle, action="assign"),
+    (Status.LIMITED, Status.PENDING): Rule(who=may_handle, action="assign"),
+    (Status.PENDING, Status.ACCEPTED): Rule(who=may_handle, action="accept"),
+    (Status.LIMITED, Status.ACCEPTED): Rule(who=may_handle, action="accept"),
+    (Status.UNASSIGNED, Status.REJECTED): Rule(who=may_handle, action="reject"),
+    (Status.PENDING, Status.REJECTED): Rule(who=may_handle, action="reject"),
+    (Status.LIMITED, Status.REJECTED): Rule(who=may_handle, action="reject"),
 }
 
 
-def inbound_request_assign(*, request: InboundRequest, session: Session, actor) -> InboundRequest:
-    """Put the request in ``session``'s queue (the organiser must organise that session)."""
+def inbound_email_assign(*, inbound: InboundEmail, session: Session, actor) -> InboundEmail:
+    """Put the inbound email in ``session``'s queue (the organiser must organise that
+    session)."""
     if not roles.may_manage_session(actor, session):
         raise DomainError(_("You are not allowed to do this."))
     return transition(
-        obj=request,
-        to=InboundRequest.Status.PENDING,
+        obj=inbound,
+        to=InboundEmail.Status.PENDING,
         actor=actor,
         transitions=INBOUND_TRANSITIONS,
         updates={"session": session, "reason": ""},
@@ -311,37 +314,35 @@ def inbound_request_assign(*, request: InboundRequest, session: Session, actor) 
     )
 
 
-def inbound_request_accept(*, request: InboundRequest, actor, now=None) -> InboundRequest:
-    """Register the sender to the request's session, as the web form would."""
+def inbound_email_accept(*, inbound: InboundEmail, actor, now=None) -> InboundEmail:
+    """Register the sender to the inbound email's session, as the web form would."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = InboundRequest.objects.select_for_update().get(pk=request.pk)
+        locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
         if locked.session is None:
             raise DomainError(_("Assign the request to a session first."))
         if not may_handle(actor, locked):
             raise DomainError(_("You are not allowed to do this."))
-        if (locked.status, InboundRequest.Status.ACCEPTED) not in INBOUND_TRANSITIONS:
+        if (locked.status, InboundEmail.Status.ACCEPTED) not in INBOUND_TRANSITIONS:
             raise DomainError(_("This request is already handled."))
         registration = _register(locked, session=locked.session, now=now, actor=actor)
         return transition(
-            obj=request,
-            to=InboundRequest.Status.ACCEPTED,
+            obj=inbound,
+            to=InboundEmail.Status.ACCEPTED,
             actor=actor,
             transitions=INBOUND_TRANSITIONS,
             updates={"registration": registration, "decided_by": actor, "decided_at": now},
         )
 
 
-def inbound_request_reject(
-    *, request: InboundRequest, actor, reason: str, now=None
-) -> InboundRequest:
-    """Refuse the request; the sender (a person, never a robot) is told why, once."""
+def inbound_email_reject(*, inbound: InboundEmail, actor, reason: str, now=None) -> InboundEmail:
+    """Refuse the inbound email; the sender (a person, never a robot) is told why, once."""
     return transition(
-        obj=request,
-        to=InboundRequest.Status.REJECTED,
+        obj=inbound,
+        to=InboundEmail.Status.REJECTED,
         actor=actor,
         transitions=INBOUND_TRANSITIONS,
         comment=reason,
         updates={"reason": reason, "decided_by": actor, "decided_at": now or timezone.now()},
-        on_done=[lambda locked: inbound_answer(request=locked, why=REJECTED, note=reason)],
+        on_done=[lambda locked: inbound_answer(inbound=locked, why=REJECTED, note=reason)],
     )

@@ -1,9 +1,9 @@
-"""Demo email requests waiting in the organisers' queue (the seed: "Please request
+"""Demo inbound emails waiting in the organisers' queue (the seed: "Please request
 participation by sending an email"). Idempotent: keyed on the Message-ID."""
 
-from .models import InboundRequest, Session
+from .models import InboundEmail, Session
 
-REQUESTS = [
+INBOUND_EMAILS = [
     {
         "message_id": "<demo-request-1@demo-wise.pl>",
         "sender": "marta@demo-wise.pl",
@@ -12,8 +12,8 @@ REQUESTS = [
         "text": "Dear ENSIE,\n\nI would like to take part in your next online session about work "
         "integration. Could you register me?\n\nKind regards,\nMarta",
         "language": "en",
-        "kind": InboundRequest.Kind.REQUEST,
-        "status": InboundRequest.Status.UNASSIGNED,
+        "kind": InboundEmail.Kind.REQUEST,
+        "status": InboundEmail.Status.UNASSIGNED,
     },
     {
         "message_id": "<demo-request-2@demo-ei.fr>",
@@ -23,8 +23,8 @@ REQUESTS = [
         "text": "Bonjour,\n\nJe souhaiterais participer à la prochaine séance en ligne.\n\n"
         "Cordialement,\nLuc",
         "language": "fr",
-        "kind": InboundRequest.Kind.REQUEST,
-        "status": InboundRequest.Status.UNASSIGNED,
+        "kind": InboundEmail.Kind.REQUEST,
+        "status": InboundEmail.Status.UNASSIGNED,
     },
     {
         "message_id": "<demo-request-3@demo-wise.be>",
@@ -33,8 +33,8 @@ REQUESTS = [
         "subject": "Session 7",
         "text": "",
         "language": "en",
-        "kind": InboundRequest.Kind.MALFORMED,
-        "status": InboundRequest.Status.PENDING,
+        "kind": InboundEmail.Kind.MALFORMED,
+        "status": InboundEmail.Status.PENDING,
         "reason": "no readable text part",
         "session_number": 7,
     },
@@ -42,9 +42,9 @@ REQUESTS = [
 
 
 def load(*, stdout) -> None:
-    for item in REQUESTS:
+    for item in INBOUND_EMAILS:
         item = dict(item)
         number = item.pop("session_number", None)
         item["session"] = Session.objects.filter(number=number).first() if number else None
-        InboundRequest.objects.update_or_create(message_id=item.pop("message_id"), defaults=item)
-    stdout.write(f"Sessions: {len(REQUESTS)} email requests in the organisers' queue.")
+        InboundEmail.objects.update_or_create(message_id=item.pop("message_id"), defaults=item)
+    stdout.write(f"Sessions: {len(INBOUND_EMAILS)} email requests in the organisers' queue.")
