@@ -177,7 +177,7 @@ def test_the_code_asked_at_sign_in_opens_the_privileged_pages(client):
     assert signed_in_user_id(client) is None
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert signed_in_user_id(client) == str(organiser.pk)
-    assert client.get(reverse("sessions_app:requests")).status_code == 200
+    assert client.get(reverse("sessions_app:inbound_list")).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
