@@ -4,9 +4,9 @@ Two tables, read by :func:`ensie_portal.core.workflow.transition` (locked, check
 ``ASSEMBLY_TRANSITIONS`` for the assembly (planned -> convened -> in session -> closed) and
 ``ITEM_TRANSITIONS`` for the vote on each agenda item (not open -> open -> closed). The outcome
 comes from the pure rules of :mod:`assemblies.voting`; an adhesion item's outcome moves the
-application through the membership workflow (:func:`networks.services.application_decide`, or
-:func:`networks.services.application_agenda_return` when the assembly did not decide: no quorum,
-or the session closed before the vote).
+application through the adhesion table (``networks.transitions.TRANSITIONS``, moves only the
+portal makes): :func:`application_decide`, or :func:`application_agenda_return` when the
+assembly did not decide (no quorum, or the session closed before the vote).
 """
 
 import datetime
@@ -28,8 +28,10 @@ from ensie_portal.core.errors import DomainError
 from ensie_portal.core.i18n import brussels_date, format_when
 from ensie_portal.core.workflow import Rule, audit_record, transition
 from ensie_portal.outbox.services import mail_queue
+from networks import mails as application_mails
+from networks.fees.services import membership_fee_create
 from networks.models import Application, Network
-from networks.services import application_agenda_return, application_decide
+from networks.transitions import TRANSITIONS as APPLICATION_TRANSITIONS
 
 from . import voting
 from .models import (
@@ -58,6 +60,7 @@ from .selectors import (
 )
 
 AssemblyStatus = GeneralAssembly.Status
+ApplicationStatus = Application.Status
 VoteState = AgendaItem.VoteState
 
 
@@ -510,6 +513,118 @@ def attendance_check_in(*, assembly: GeneralAssembly, network: Network, actor: U
     if created:
         audit_record(obj=locked, actor=actor, action="check_in", data={"network": network.pk})
     return attendance
+
+
+# --- What the assembly's outcome does to an application ---------------------------------------
+# The adhesion table (networks/transitions.py) lets only the portal (system_only) make these
+# moves: the application is decided by the vote, or sent back to eligible when the assembly did
+# not decide.
+
+
+# Why the portal puts an application back to eligible (the audit comment, in the site's language).
+AGENDA_RETURN_REASONS = {
+    "no_quorum": gettext_lazy(
+        "The General Assembly “%(title)s” of %(date)s had no quorum on this application: it is "
+        "eligible again, for a later assembly."
+    ),
+    "not_voted": gettext_lazy(
+        "The General Assembly “%(title)s” of %(date)s closed without voting on this "
+        "application: it is eligible again, for a later assembly."
+    ),
+}
+
+
+def application_agenda_return(
+    *, application: Application, assembly: GeneralAssembly, reason: str
+) -> Application:
+    """The assembly did not decide on the application: its vote had no quorum (``no_quorum``)
+    or the session closed before it was voted on (``not_voted``). The portal (never a person)
+    puts it back to eligible, audited with the reason, so that staff can place it on a later
+    assembly; the applicant and the secretariat are told, each in their language."""
+    if reason not in AGENDA_RETURN_REASONS:
+        raise ValueError(f"Unknown reason: {reason}")
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = AGENDA_RETURN_REASONS[reason] % {
+            "title": assembly.title,
+            "date": format_when(assembly.date, "date"),
+        }
+    context = {"assembly": assembly, "reason": reason}
+
+    def _notify(app: Application) -> None:
+        step = application_mails.step_of(app)
+        application_mails.send(
+            event="agenda_returned",
+            application=app,
+            recipients=application_mails.representatives(app),
+            step=step,
+            context=context,
+        )
+        application_mails.send_secretariat(
+            event="agenda_returned_secretariat", application=app, step=step, context=context
+        )
+
+    return transition(
+        obj=application,
+        to=ApplicationStatus.ELIGIBLE,
+        actor=None,
+        transitions=APPLICATION_TRANSITIONS,
+        comment=comment,
+        data={"assembly": assembly.pk, "reason": reason},
+        on_done=[_notify],
+    )
+
+
+def application_decide(
+    *,
+    application: Application,
+    admitted: bool,
+    assembly: GeneralAssembly,
+    on: datetime.date | None = None,
+) -> Application:
+    """The General Assembly's vote (called by the system, never by a person).
+
+    Admitted: the network becomes a member from the vote's date, its identity sheet becomes its
+    public profile, its fee record for the year is created and a welcome email goes out.
+    Rejected: the applicant is told.
+    """
+    voted_on = on or assembly.date
+
+    def _admit(app: Application) -> None:
+        network = Network.objects.select_for_update().get(pk=app.network_id)
+        network.status = Network.Status.MEMBER
+        network.member_since = voted_on
+        for source, target in (
+            ("legal_name", "legal_name"),
+            ("legal_form", "legal_form"),
+            ("registration_number", "registration_number"),
+            ("head_office_address", "head_office_address"),
+            ("head_office_country", "country"),
+            ("wise_count", "wise_count"),
+            ("website", "website"),
+        ):
+            value = getattr(app, source)
+            if value not in (None, ""):
+                setattr(network, target, value)
+        if app.date_founded:
+            network.year_founded = app.date_founded.year
+        network.save()
+        membership_fee_create(network=network, year=voted_on.year)
+
+    on_done = [_admit] if admitted else []
+    on_done.append(
+        application_mails.tell_applicant(
+            "admitted" if admitted else "rejected", context={"assembly": assembly}
+        )
+    )
+    return transition(
+        obj=application,
+        to=ApplicationStatus.ADMITTED if admitted else ApplicationStatus.REJECTED,
+        actor=None,
+        transitions=APPLICATION_TRANSITIONS,
+        updates={"voted_on": voted_on, "assembly": assembly},
+        data={"assembly": assembly.pk},
+        on_done=on_done,
+    )
 
 
 # --- Votes ----------------------------------------------------------------------------------

@@ -18,13 +18,6 @@ from .models import (
 )
 
 
-def networks_for_user(*, user) -> QuerySet[Network]:
-    """The networks ``user`` represents (any status)."""
-    if not user.is_authenticated:
-        return Network.objects.none()
-    return Network.objects.filter(representative_links__user=user)
-
-
 def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], object]:
     """Member networks, filtered (FilterSet in filters.py); returns (queryset, filterset).
 

@@ -1,35 +1,29 @@
 """Every write of the adhesion workflow: interest, the institutional meeting, the reasoned
-request, the Board's review and decision, the General Assembly's agenda and vote, withdrawal,
-and the member network's status afterwards.
-
-Each state change goes through :func:`ensie_portal.core.workflow.transition` (locked, checked,
-audited) under the tables of :mod:`networks.transitions`, and queues its emails
-(:mod:`networks.mails`) in each recipient's language. The fees' writes are in
-:mod:`networks.fees.services`.
+request, the Board's review and decision, placing on an assembly's agenda, withdrawal, and the
+member network's status. Each state change goes through ``core.workflow.transition`` under the
+tables of :mod:`networks.transitions` and queues its emails (:mod:`networks.mails`). The fees'
+writes: :mod:`networks.fees.services`; what the assembly's vote does: :mod:`assemblies.services`.
 """
 
 import datetime
 import os
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assemblies.models import GeneralAssembly
 from assemblies.selectors import assembly_placement_problem
 from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.i18n import brussels_date, format_when
+from ensie_portal.core.i18n import brussels_date
 from ensie_portal.core.workflow import audit_record, transition
 
 from . import mails
-from .fees.services import membership_fee_create
 from .models import (
     Application,
     BoardNote,
@@ -386,7 +380,7 @@ def board_note_add(*, application: Application, actor: User, text: str) -> Board
     return BoardNote.objects.create(application=application, author=actor, text=text.strip())
 
 
-# --- Step 5: the General Assembly's agenda --------------------------------------------------
+# --- Step 5: on a General Assembly's agenda ------------------------------------------------
 
 
 def application_agenda_place(
@@ -421,110 +415,6 @@ def application_agenda_remove(*, application: Application, actor: User) -> Appli
         actor=actor,
         transitions=TRANSITIONS,
         on_done=[mails.tell_applicant("agenda_removed")],
-    )
-
-
-# Why the portal puts an application back to eligible (the audit comment, in the site's language).
-AGENDA_RETURN_REASONS = {
-    "no_quorum": gettext_lazy(
-        "The General Assembly “%(title)s” of %(date)s had no quorum on this application: it is "
-        "eligible again, for a later assembly."
-    ),
-    "not_voted": gettext_lazy(
-        "The General Assembly “%(title)s” of %(date)s closed without voting on this "
-        "application: it is eligible again, for a later assembly."
-    ),
-}
-
-
-def application_agenda_return(
-    *, application: Application, assembly: GeneralAssembly, reason: str
-) -> Application:
-    """The assembly did not decide on the application: its vote had no quorum (``no_quorum``)
-    or the session closed before it was voted on (``not_voted``). The portal (never a person)
-    puts it back to eligible, audited with the reason, so that staff can place it on a later
-    assembly; the applicant and the secretariat are told, each in their language."""
-    if reason not in AGENDA_RETURN_REASONS:
-        raise ValueError(f"Unknown reason: {reason}")
-    with translation.override(settings.LANGUAGE_CODE):
-        comment = AGENDA_RETURN_REASONS[reason] % {
-            "title": assembly.title,
-            "date": format_when(assembly.date, "date"),
-        }
-    context = {"assembly": assembly, "reason": reason}
-
-    def _notify(app: Application) -> None:
-        step = mails.step_of(app)
-        mails.send(
-            event="agenda_returned",
-            application=app,
-            recipients=mails.representatives(app),
-            step=step,
-            context=context,
-        )
-        mails.send_secretariat(
-            event="agenda_returned_secretariat", application=app, step=step, context=context
-        )
-
-    return transition(
-        obj=application,
-        to=Status.ELIGIBLE,
-        actor=None,
-        transitions=TRANSITIONS,
-        comment=comment,
-        data={"assembly": assembly.pk, "reason": reason},
-        on_done=[_notify],
-    )
-
-
-def application_decide(
-    *,
-    application: Application,
-    admitted: bool,
-    assembly: GeneralAssembly,
-    on: datetime.date | None = None,
-) -> Application:
-    """The General Assembly's vote (called by the system, never by a person).
-
-    Admitted: the network becomes a member from the vote's date, its identity sheet becomes its
-    public profile, its fee record for the year is created and a welcome email goes out.
-    Rejected: the applicant is told.
-    """
-    voted_on = on or assembly.date
-
-    def _admit(app: Application) -> None:
-        network = Network.objects.select_for_update().get(pk=app.network_id)
-        network.status = Network.Status.MEMBER
-        network.member_since = voted_on
-        for source, target in (
-            ("legal_name", "legal_name"),
-            ("legal_form", "legal_form"),
-            ("registration_number", "registration_number"),
-            ("head_office_address", "head_office_address"),
-            ("head_office_country", "country"),
-            ("wise_count", "wise_count"),
-            ("website", "website"),
-        ):
-            value = getattr(app, source)
-            if value not in (None, ""):
-                setattr(network, target, value)
-        if app.date_founded:
-            network.year_founded = app.date_founded.year
-        network.save()
-        membership_fee_create(network=network, year=voted_on.year)
-
-    on_done = [_admit] if admitted else []
-    on_done.append(
-        mails.tell_applicant("admitted" if admitted else "rejected", context={"assembly": assembly})
-    )
-    return transition(
-        obj=application,
-        to=Status.ADMITTED if admitted else Status.REJECTED,
-        actor=None,
-        transitions=TRANSITIONS,
-        updates={"voted_on": voted_on, "assembly": assembly},
-        data={"assembly": assembly.pk},
-        on_done=on_done,
     )
 
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from assemblies.selectors import network_has_paid
+from assemblies.services import application_decide
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError, TransitionNotAllowed
 from ensie_portal.core.workflow import audit_trail
@@ -28,7 +29,6 @@ from networks.services import (
     application_agenda_place,
     application_board_decide,
     application_criteria_record,
-    application_decide,
     application_interest_create,
     application_meeting_held,
     application_meeting_schedule,
