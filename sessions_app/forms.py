@@ -4,6 +4,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import Roles, User
 
 from .models import Session, Speaker
@@ -106,7 +107,7 @@ class SessionForm(forms.ModelForm):
             for code in ("en", "fr"):
                 if f"{name}_{code}" in self.fields:
                     self.fields[f"{name}_{code}"].widget.attrs["lang"] = code
-        if user is not None and user.is_staff:
+        if roles.is_staff(user):
             self.fields["organisers"] = forms.ModelMultipleChoiceField(
                 label=_("Organisers"),
                 queryset=User.objects.filter(groups__name=Roles.ORGANISERS).order_by("email"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import LocalisedText, Translated, in_language
 
 
@@ -21,7 +22,7 @@ class SessionQuerySet(models.QuerySet):
 
     def organised_by(self, user):
         """The sessions ``user`` may manage: all for staff, their own for organisers."""
-        if user.is_staff:
+        if roles.is_staff(user):
             return self.all()
         return self.filter(organisers=user)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from ensie_portal.accounts import roles
 from ensie_portal.outbox.models import OutgoingMail
 
 from .filters import InboundEmailFilter, RegistrationFilter
@@ -194,7 +195,7 @@ def with_email_deliveries(registrations) -> list[Registration]:
 
 def _inbound_visible_to(user):
     queryset = InboundEmail.objects.select_related("session", "registration", "decided_by")
-    if user.is_staff:
+    if roles.is_staff(user):
         return queryset
     return queryset.filter(
         Q(session__isnull=True) | Q(session__in=Session.objects.organised_by(user))

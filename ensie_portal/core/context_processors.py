@@ -17,6 +17,7 @@ def portal(request):
     return {
         "navigation": NAVIGATION,
         "site_url": settings.SITE_URL,
+        "user_is_staff": roles.is_staff(user),
         "user_is_board": roles.is_board_or_staff(user),
         "user_is_organiser": roles.is_organiser_or_staff(user),
     }
