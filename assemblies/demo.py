@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ensie_portal.accounts.models import User
 from ensie_portal.core.demo import DEMO_PASSWORD, demo_user
-from networks.demo import _fill_request
+from networks.demo import _fill_reasoned_request
 from networks.fees.services import membership_fee_create
 from networks.models import Application, Network, Representative
 
@@ -123,7 +123,7 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
                 contact_email=contact.email,
                 message="We would like to join ENSIE. (Demo)",
             )
-            _fill_request(application, assembly)
+            _fill_reasoned_request(application, assembly)
             application.save()
     if assembly.status != GeneralAssembly.Status.CLOSED:
         agenda_sync(assembly=assembly)

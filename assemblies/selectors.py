@@ -104,7 +104,7 @@ def assembly_next_open_for_requests(*, today: datetime.date) -> GeneralAssembly 
     return assemblies_open_for_requests(today=today).first()
 
 
-def application_request_date(*, application: Application, today: datetime.date) -> datetime.date:
+def reasoned_request_date(*, application: Application, today: datetime.date) -> datetime.date:
     """The day (in Brussels) the request reached the Board; ``today`` if it has no date."""
     if application.submitted_at is None:
         return today
@@ -116,7 +116,7 @@ def assemblies_for_placement(
 ) -> QuerySet[GeneralAssembly]:
     """The assemblies staff may place ``application`` on: upcoming, and at least 14 days after
     its request reached the Board (the rule the applicant followed when submitting it)."""
-    received = application_request_date(application=application, today=today)
+    received = reasoned_request_date(application=application, today=today)
     return assemblies_upcoming(today=today).filter(
         date__gte=received + datetime.timedelta(days=REQUEST_DAYS_BEFORE_ASSEMBLY)
     )
@@ -139,7 +139,7 @@ def assembly_placement_problem(
             "%(deadline)s)."
         ) % {
             "received": format_when(
-                application_request_date(application=application, today=today), "date"
+                reasoned_request_date(application=application, today=today), "date"
             ),
             "date": format_when(assembly.date, "date"),
             "deadline": format_when(assembly.submission_deadline, "date"),

@@ -192,7 +192,7 @@ def _documents() -> None:
             document.file.save(f"{kind}-{language}.pdf", ContentFile(content), save=True)
 
 
-def _fill_request(application: Application, assembly: GeneralAssembly) -> None:
+def _fill_reasoned_request(application: Application, assembly: GeneralAssembly) -> None:
     network = application.network
     application.legal_name = network.legal_name
     application.legal_form = "Association"
@@ -295,7 +295,7 @@ def load(*, stdout) -> list[tuple[str, str, str]]:
             Application.Status.ELIGIBLE,
             Application.Status.ON_AGENDA,
         ):
-            _fill_request(application, assembly)
+            _fill_reasoned_request(application, assembly)
             if status == Application.Status.CHANGES_REQUESTED:
                 application.board_message = "Please upload the statutes as registered."
             application.save()

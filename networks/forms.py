@@ -9,11 +9,11 @@ from django_countries.fields import CountryField
 
 from assemblies.models import GeneralAssembly
 from assemblies.selectors import (
-    application_request_date,
     assemblies_for_placement,
     assemblies_open_for_requests,
     assemblies_upcoming,
     assembly_submission_problem,
+    reasoned_request_date,
 )
 from ensie_portal.core.i18n import brussels_date, format_when
 from ensie_portal.core.pdf import PdfField
@@ -304,7 +304,7 @@ class AgendaForm(forms.Form):
         today = brussels_date()
         field = self.fields["assembly"]
         field.queryset = assemblies_upcoming(today=today)
-        self.received = application_request_date(application=application, today=today)
+        self.received = reasoned_request_date(application=application, today=today)
         self.qualifying = list(assemblies_for_placement(application=application, today=today))
         field.choices = [
             ("", field.empty_label),

@@ -37,7 +37,7 @@ from .models import Registration, Session
 from .services import (
     LINKS_TASK,
     registration_check_open,
-    registration_request,
+    registration_start,
     seats_left,
     session_lock,
 )
@@ -426,7 +426,7 @@ def bulk_registrations_import(
         }
         # Rare: people who had cancelled register again through the one-by-one service.
         reopened = [
-            registration_request(
+            registration_start(
                 session=session,
                 name=line.name,
                 email=line.email,

@@ -41,7 +41,7 @@ from .inbound import (
 )
 from .mailbox import mailbox_config, mailbox_poll
 from .models import InboundEmail, Registration, Session
-from .services import registration_request
+from .services import registration_start
 from .tokens import RegistrationClosed, absolute_url
 
 logger = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def _register(inbound: InboundEmail, *, session: Session, now, actor=None) -> Re
     if not inbound.sender:
         raise DomainError(_("This message has no sender address to register."))
     name = inbound.sender_name or inbound.sender.partition("@")[0]
-    return registration_request(
+    return registration_start(
         session=session,
         name=name[:200],
         email=inbound.sender,

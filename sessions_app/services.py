@@ -1,6 +1,6 @@
 """The writes of the sessions area: registration (double opt-in, waiting list), participation
 links, reminders, organisers' actions. Registration by email is in ``inbound_emails`` (through
-:func:`registration_request`), the import of a list of registrants in ``bulk`` (one insert,
+:func:`registration_start`), the import of a list of registrants in ``bulk`` (one insert,
 under the same session lock); registrants are anonymised by the retention rules of
 ``ensie_portal.privacy``.
 
@@ -128,7 +128,7 @@ def seats_left(session: Session) -> int | None:
     return max(session.capacity - taken, 0)
 
 
-def registration_request(
+def registration_start(
     *,
     session: Session,
     name: str,

@@ -67,7 +67,7 @@ def session_register(request, slug):
         return _detail(request, session, form, status=400)
     data = form.cleaned_data
     try:
-        services.registration_request(
+        services.registration_start(
             session=session,
             name=data["name"],
             email=data["email"],

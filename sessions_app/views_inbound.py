@@ -17,7 +17,7 @@ from ensie_portal.core.errors import DomainError
 from . import bulk, inbound_emails, selectors
 from .forms import AttendeeForm, BulkForm, InboundAssignForm, InboundRejectForm
 from .models import Registration
-from .services import registration_request
+from .services import registration_start
 from .views_manage import organiser_required
 
 RESULT_KEY = "sessions_bulk_result"
@@ -116,7 +116,7 @@ def attendee_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registration = registration_request(
+            registration = registration_start(
                 session=session,
                 name=data["name"],
                 email=data["email"],

@@ -13,7 +13,7 @@ from tests.networks.factories import (
     ApplicationFactory,
     GeneralAssemblyFactory,
     MemberNetworkFactory,
-    fill_request,
+    fill_reasoned_request,
 )
 
 
@@ -60,7 +60,7 @@ def member(
 def adhesion_item(assembly: GeneralAssembly, **kwargs) -> AgendaItem:
     """An application on ``assembly``'s agenda (complete request) and its agenda item."""
     application = ApplicationFactory(network__country="PL")
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     Application.objects.filter(pk=application.pk).update(status=Application.Status.ON_AGENDA)
     application.refresh_from_db()
     kwargs.setdefault("vote_state", AgendaItem.VoteState.OPEN)

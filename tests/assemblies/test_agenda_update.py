@@ -19,7 +19,11 @@ from networks.models import Application
 from networks.services import application_agenda_place, application_agenda_remove
 from tests.assemblies.factories import member
 from tests.factories import UserFactory, make_board_member, make_staff
-from tests.networks.factories import ApplicationFactory, GeneralAssemblyFactory, fill_request
+from tests.networks.factories import (
+    ApplicationFactory,
+    GeneralAssemblyFactory,
+    fill_reasoned_request,
+)
 
 pytestmark = pytest.mark.django_db
 AssemblyStatus = GeneralAssembly.Status
@@ -52,7 +56,7 @@ def convened(staff):
 def place(assembly, staff, name="Réseau Nouveau"):
     """An eligible application placed on ``assembly`` by staff (as from its Board page)."""
     application = ApplicationFactory(network__legal_name=name)
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     Application.objects.filter(pk=application.pk).update(status=Application.Status.ELIGIBLE)
     application.refresh_from_db()
     application_agenda_place(application=application, actor=staff, assembly=assembly)

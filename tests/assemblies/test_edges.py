@@ -26,7 +26,11 @@ from tests.assemblies.factories import (
     member,
 )
 from tests.factories import make_board_member, make_staff
-from tests.networks.factories import ApplicationFactory, GeneralAssemblyFactory, fill_request
+from tests.networks.factories import (
+    ApplicationFactory,
+    GeneralAssemblyFactory,
+    fill_reasoned_request,
+)
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -411,7 +415,7 @@ def test_the_convocation_page_asks_to_tick_a_box_naming_the_empty_agenda(client)
 def test_an_application_placed_on_the_assembly_makes_the_agenda_not_empty(client):
     assembly = GeneralAssemblyFactory(date=datetime.date(2027, 3, 1), chair=make_board_member())
     application = ApplicationFactory()
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.ON_AGENDA)
     client.force_login(make_staff())
     url = reverse("assemblies:staff_assembly_convene", args=[assembly.pk])

@@ -19,7 +19,11 @@ from tests.assemblies.factories import (
     member,
 )
 from tests.factories import UserFactory, make_board_member, make_staff
-from tests.networks.factories import ApplicationFactory, GeneralAssemblyFactory, fill_request
+from tests.networks.factories import (
+    ApplicationFactory,
+    GeneralAssemblyFactory,
+    fill_reasoned_request,
+)
 
 pytestmark = pytest.mark.django_db
 AssemblyStatus = GeneralAssembly.Status
@@ -52,7 +56,7 @@ def test_staff_convene_every_member_representative_in_their_language_with_the_ag
     _fr_network, _ = member(assembly, country="FR", present=False, representative=french)
     _be_network, english = member(assembly, country="BE", present=False, paid=False)
     applicant = ApplicationFactory()
-    fill_request(applicant, assembly=assembly)
+    fill_reasoned_request(applicant, assembly=assembly)
     Application.objects.filter(pk=applicant.pk).update(status=Application.Status.ON_AGENDA)
     services.agenda_motion_add(assembly=assembly, actor=staff, title="Budget 2027")
 
@@ -226,7 +230,7 @@ def test_a_representative_cannot_check_in_another_network():
 def test_the_agenda_follows_the_applications_placed_on_the_assembly(staff):
     assembly = planned(timezone.localdate() + datetime.timedelta(days=60))
     application = ApplicationFactory()
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     Application.objects.filter(pk=application.pk).update(status=Application.Status.ON_AGENDA)
     services.agenda_sync(assembly=assembly)
     services.agenda_sync(assembly=assembly)

@@ -20,7 +20,7 @@ from tests.networks.factories import (
     ApplicationFactory,
     GeneralAssemblyFactory,
     MembershipFeeFactory,
-    fill_request,
+    fill_reasoned_request,
 )
 from tests.practices.factories import PracticeFactory, make_representative
 from tests.sessions_app.factories import SessionFactory
@@ -126,7 +126,7 @@ def test_the_fee_list_shows_the_day_it_was_paid_day_first(client):
 def test_emails_write_dates_in_the_one_style(language, date):
     application = ApplicationFactory(meeting_at=MOMENT, meeting_link="https://meet.example.org/x")
     assembly = GeneralAssemblyFactory(title="GA", date=datetime.date(2026, 12, 17))
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     context = {
         "event": "on_agenda",
         "application": application,

@@ -88,7 +88,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             Representative.objects.create(network=self.network, user=user, is_main_contact=True)
 
 
-def fill_request(application: Application, *, assembly: GeneralAssembly | None = None) -> None:
+def fill_reasoned_request(
+    application: Application, *, assembly: GeneralAssembly | None = None
+) -> None:
     """Give ``application`` a complete reasoned request (identity sheet, PDFs, declarations)."""
     application.legal_name = "Réseau des entreprises d'insertion"
     application.legal_form = "ASBL"

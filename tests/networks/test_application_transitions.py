@@ -10,7 +10,7 @@ from ensie_portal.core.workflow import audit_trail, rules_of, system_only, trans
 from networks.models import Application
 from networks.transitions import TRANSITIONS
 from tests.factories import UserFactory, make_board_member, make_staff
-from tests.networks.factories import ApplicationFactory, assess_all, fill_request
+from tests.networks.factories import ApplicationFactory, assess_all, fill_reasoned_request
 
 Status = Application.Status
 ACTOR_KINDS = ["staff", "board", "applicant", "other_applicant", "system"]
@@ -33,7 +33,7 @@ def ready_application(db):
     def _make(status):
         applicant = UserFactory()
         application = ApplicationFactory(status=status, representative=applicant)
-        fill_request(application)
+        fill_reasoned_request(application)
         assess_all(application)
         return application, applicant
 

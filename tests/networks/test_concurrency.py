@@ -12,7 +12,7 @@ from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Network
 from networks.services import application_interest_create, reasoned_request_submit
 from tests.factories import UserFactory
-from tests.networks.factories import ApplicationFactory, fill_request
+from tests.networks.factories import ApplicationFactory, fill_reasoned_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +61,7 @@ def test_two_representatives_submitting_at_once_make_one_transition():
     first, second = UserFactory(), UserFactory()
     application = ApplicationFactory(status=Application.Status.MEETING_HELD, representative=first)
     application.network.representative_links.create(user=second)
-    fill_request(application)
+    fill_reasoned_request(application)
     actors = [first, second]
     results = run_in_parallel(
         2,

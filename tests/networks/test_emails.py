@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from ensie_portal.outbox.services import mail_render
 from tests.factories import UserFactory
-from tests.networks.factories import ApplicationFactory, GeneralAssemblyFactory, fill_request
+from tests.networks.factories import (
+    ApplicationFactory,
+    GeneralAssemblyFactory,
+    fill_reasoned_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +52,7 @@ def test_each_email_reads_in_the_recipients_language(event):
     application = ApplicationFactory(
         meeting_at=timezone.now(), meeting_link="https://meet.example.org/x"
     )
-    fill_request(application, assembly=GeneralAssemblyFactory(title="GA"))
+    fill_reasoned_request(application, assembly=GeneralAssemblyFactory(title="GA"))
     application.board_message = "Board says."
     application.voted_on = datetime.date(2030, 6, 1)
     context = {

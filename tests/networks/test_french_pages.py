@@ -11,7 +11,7 @@ import networks.views  # noqa: F401
 from networks.models import Application
 from tests.assemblies.factories import AssemblyInSessionFactory, MotionFactory, member
 from tests.factories import UserFactory, make_board_member
-from tests.networks.factories import ApplicationFactory, fill_request
+from tests.networks.factories import ApplicationFactory, fill_reasoned_request
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
@@ -33,7 +33,7 @@ def test_the_applicants_steps_are_in_french_on_the_french_page(client):
 
 def test_the_boards_feedback_message_is_in_french_on_the_french_page(client):
     application = ApplicationFactory(status=Status.REQUEST_SUBMITTED, representative=UserFactory())
-    fill_request(application)
+    fill_reasoned_request(application)
     client.force_login(make_board_member())
     response = client.post(french("networks:board_review_start", application.pk), follow=True)
     assert "L’examen a commencé." in response.content.decode()

@@ -23,7 +23,7 @@ from tests.networks.factories import (
     MemberNetworkFactory,
     assess_all,
     fee_schedule,
-    fill_request,
+    fill_reasoned_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ Status = Application.Status
 
 def on_agenda_application():
     application = ApplicationFactory(status=Status.ON_AGENDA)
-    fill_request(application)
+    fill_reasoned_request(application)
     assess_all(application)
     return application
 

@@ -27,7 +27,7 @@ from tests.networks.factories import (
     GeneralAssemblyFactory,
     MemberNetworkFactory,
     fee_schedule,
-    fill_request,
+    fill_reasoned_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -481,7 +481,7 @@ def test_board_queue_lists_open_applications_in_few_queries(client, django_asser
 def test_board_records_each_criterion_then_finds_eligible(client):
     applicant = UserFactory()
     application = ApplicationFactory(status=Status.REQUEST_SUBMITTED, representative=applicant)
-    fill_request(application)
+    fill_reasoned_request(application)
     client.force_login(make_board_member())
     client.post(reverse("networks:board_review_start", args=[application.pk]))
     data = {f"{code}_result": "met" for code in Criterion.values}
@@ -614,7 +614,7 @@ def test_interest_form_is_prefilled_for_a_signed_in_user(client):
 def test_taking_an_application_off_the_agenda_asks_for_confirmation_first(client):
     assembly = GeneralAssemblyFactory(date=timezone.localdate() + datetime.timedelta(days=60))
     application = ApplicationFactory(status=Status.ON_AGENDA, representative=UserFactory())
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     application.assembly = assembly
     application.save()
     client.force_login(make_staff())

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from networks.models import Application
 from tests.factories import UserFactory, make_board_member, make_staff
-from tests.networks.factories import ApplicationFactory, fill_request
+from tests.networks.factories import ApplicationFactory, fill_reasoned_request
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
@@ -28,7 +28,7 @@ VIEWERS = list(APPLICANT_EXPECTED)
 def world():
     user_a, user_b = UserFactory(), UserFactory()
     application_a = ApplicationFactory(status=Status.UNDER_REVIEW, representative=user_a)
-    fill_request(application_a)
+    fill_reasoned_request(application_a)
     ApplicationFactory(status=Status.UNDER_REVIEW, representative=user_b)
     return {
         "application": application_a,

@@ -42,7 +42,7 @@ from tests.networks.factories import (
     GeneralAssemblyFactory,
     assess_all,
     fee_schedule,
-    fill_request,
+    fill_reasoned_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -279,7 +279,7 @@ def test_submission_is_accepted_until_14_days_before_the_assembly(days_before, a
     application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     assembly = GeneralAssemblyFactory(date=datetime.date(2030, 6, 20), title="GA 2030")
     later = GeneralAssemblyFactory(date=datetime.date(2030, 11, 20), title="Autumn GA 2030")
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     today = assembly.date - datetime.timedelta(days=days_before)
     with time_machine.travel(datetime.datetime.combine(today, datetime.time(23, 30), BRUSSELS)):
         if accepted:
@@ -298,7 +298,7 @@ def test_submission_too_late_with_no_later_assembly_says_so():
     applicant = UserFactory()
     application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
     assembly = GeneralAssemblyFactory(date=timezone.localdate() + datetime.timedelta(days=3))
-    fill_request(application, assembly=assembly)
+    fill_reasoned_request(application, assembly=assembly)
     with pytest.raises(TransitionNotAllowed, match="No later assembly"):
         reasoned_request_submit(application=application, actor=applicant)
 
@@ -306,7 +306,7 @@ def test_submission_too_late_with_no_later_assembly_says_so():
 def test_incomplete_request_is_refused_naming_what_is_missing():
     applicant = UserFactory()
     application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
-    fill_request(application)
+    fill_reasoned_request(application)
     application.statutes = ""
     application.adheres_to_internal_rules = False
     application.save()
@@ -319,7 +319,7 @@ def test_submission_tells_the_applicant_and_every_board_member_in_their_language
     board_en = make_board_member(preferred_language="en")
     board_fr = make_board_member(preferred_language="fr")
     application = ApplicationFactory(status=Status.MEETING_HELD, representative=applicant)
-    fill_request(application)
+    fill_reasoned_request(application)
     reasoned_request_submit(application=application, actor=applicant)
     assert mails_to(applicant.email)[0].language == "fr"
     assert "reçue" in mails_to(applicant.email)[0].subject
@@ -336,7 +336,7 @@ def test_submission_tells_the_applicant_and_every_board_member_in_their_language
 def under_review():
     applicant = UserFactory()
     application = ApplicationFactory(status=Status.UNDER_REVIEW, representative=applicant)
-    fill_request(application)
+    fill_reasoned_request(application)
     return application, applicant
 
 
@@ -478,7 +478,7 @@ def test_admission_by_the_vote_makes_a_member_with_its_fee_record_and_a_welcome(
     fee_schedule(2031)
     applicant = UserFactory()
     application = ApplicationFactory(status=Status.ON_AGENDA, representative=applicant)
-    fill_request(application)
+    fill_reasoned_request(application)
     assembly = GeneralAssemblyFactory(date=datetime.date(2031, 6, 5))
     application_decide(application=application, admitted=True, assembly=assembly)
     network = Network.objects.get(pk=application.network_id)

@@ -35,7 +35,7 @@ from sessions_app.services import participation_link_resend
 from tests import mail_samples as samples
 from tests.core.test_settings import run_manage
 from tests.factories import UserFactory, make_organiser, make_staff
-from tests.networks.factories import ApplicationFactory, MembershipFeeFactory, fill_request
+from tests.networks.factories import ApplicationFactory, MembershipFeeFactory, fill_reasoned_request
 from tests.sessions_app.factories import RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_applications_closed_without_admission_lose_contact_and_documents(
 ):
     settings.NETWORKS_CLOSED_APPLICATION_ERASE_AFTER_DAYS = 730
     withdrawn = ApplicationFactory(contact_name="Wanda", contact_email="wanda@example.org")
-    fill_request(withdrawn)
+    fill_reasoned_request(withdrawn)
     Application.objects.filter(pk=withdrawn.pk).update(
         status=Application.Status.WITHDRAWN, message="Wanda here"
     )

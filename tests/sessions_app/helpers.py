@@ -4,14 +4,14 @@ import threading
 from django.db import connections
 
 from ensie_portal.outbox.models import OutgoingMail
-from sessions_app.services import registration_request
+from sessions_app.services import registration_start
 
 
 def register(session, *, email="ada@example.org", name="Ada Lovelace", **kwargs):
     kwargs.setdefault("organisation", "A WISE")
     kwargs.setdefault("country", "BE")
     kwargs.setdefault("language", "en")
-    return registration_request(session=session, name=name, email=email, **kwargs)
+    return registration_start(session=session, name=name, email=email, **kwargs)
 
 
 def mails_to(email: str, *, prefix: str = "sessions:"):
