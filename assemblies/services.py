@@ -17,7 +17,6 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from ensie_portal.accounts import roles
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
-from ensie_portal.core.i18n import brussels_date, format_when
+from ensie_portal.core.i18n import absolute_url, brussels_date, format_when
 from ensie_portal.core.workflow import Rule, audit_record, transition
 from ensie_portal.outbox.services import mail_queue
 from networks import mails as application_mails
@@ -223,11 +222,6 @@ def agenda_motion_delete(*, item: AgendaItem, actor: User) -> None:
 # --- Convocation ----------------------------------------------------------------------------
 
 
-def _url_in(language: str, name: str, **kwargs) -> str:
-    with translation.override(language):
-        return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs)}"
-
-
 def _convocation_recipients() -> tuple[dict[int, User], dict[int, list[Network]]]:
     """The representatives of every member network (once each) and the networks of each."""
     networks_of: dict[int, list[Network]] = {}
@@ -267,7 +261,7 @@ def _mail_members(assembly: GeneralAssembly, *, key: str, template: str, context
                 "assembly": assembly,
                 "recipient": user,
                 "networks": networks_of[user.pk],
-                "url": _url_in(language, "assemblies:assembly_detail", pk=assembly.pk),
+                "url": absolute_url("assemblies:assembly_detail", language, pk=assembly.pk),
             },
             language=language,
             related=assembly,

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ensie_portal.accounts.models import Roles, User
+from ensie_portal.core.i18n import absolute_url
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.outbox.services import Attachment, mail_queue
@@ -26,11 +27,6 @@ from .models import Application
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def _url_in(language: str, name: str, **kwargs) -> str:
-    with translation.override(language):
-        return _absolute(reverse(name, kwargs=kwargs or None))
 
 
 def representatives(application: Application) -> list[User]:
@@ -82,7 +78,7 @@ def send(
                 "application": application,
                 "network": application.network,
                 "recipient": user,
-                "url": _url_in(language, page, pk=application.pk),
+                "url": absolute_url(page, language, pk=application.pk),
                 **(context or {}),
             },
             language=language,
@@ -104,7 +100,7 @@ def send_secretariat(
             "event": event,
             "application": application,
             "network": application.network,
-            "url": _url_in(language, "networks:board_application", pk=application.pk),
+            "url": absolute_url("networks:board_application", language, pk=application.pk),
             **(context or {}),
         },
         language=language,
@@ -157,7 +153,7 @@ def interest_acknowledge(
             "set_password_url": (
                 _set_password_url(contact, contact_language) if new_account else ""
             ),
-            "url": _url_in(contact_language, "networks:application_detail", pk=application.pk),
+            "url": absolute_url("networks:application_detail", contact_language, pk=application.pk),
         },
         language=contact_language,
         related=application,

@@ -27,6 +27,7 @@ from django_countries import countries
 
 from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import absolute_url
 from ensie_portal.core.models import AuditEntry
 from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.outbox.services import mail_queue_rows, mail_render, mail_row
@@ -41,7 +42,7 @@ from .services import (
     seats_left,
     session_lock,
 )
-from .tokens import CANCEL, CONFIRM, absolute_url, registration_token, signed_url
+from .tokens import CANCEL, CONFIRM, registration_token, signed_url
 
 MAX_LINES = 5000
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

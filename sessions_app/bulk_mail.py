@@ -12,12 +12,13 @@ from collections.abc import Callable, Hashable
 
 from django.utils.html import escape, urlize
 
+from ensie_portal.core.i18n import absolute_url
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_render, mail_row
 
 from .mails import link_mail, rescheduled_key, rescheduled_mail
 from .models import Registration, Session
-from .tokens import CANCEL, absolute_url, registration_token
+from .tokens import CANCEL, registration_token
 
 MERGE_NAME = "MERGEFIELDxNAME"
 MERGE_TOKEN = "MERGEFIELDxTOKEN"  # noqa: S105 - a placeholder, not a secret

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop, override
 
 from ensie_portal.accounts import roles
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import absolute_url
 from ensie_portal.core.workflow import Rule, transition
 from ensie_portal.outbox.services import mail_queue
 
@@ -42,7 +43,7 @@ from .inbound import (
 from .mailbox import mailbox_config, mailbox_poll
 from .models import InboundEmail, Registration, Session
 from .services import registration_start
-from .tokens import RegistrationClosed, absolute_url
+from .tokens import RegistrationClosed
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
 """The registrants' emails: one template family (``emails/sessions_registration``), one
 ``kind`` per message, each with the signed cancel link, in the registrant's language."""
 
+from ensie_portal.core.i18n import absolute_url
 from ensie_portal.core.ics import PUBLISH, IcsEvent, build_calendar
 from ensie_portal.outbox.services import Attachment, mail_queue
 
 from .models import Registration, Session
-from .tokens import CANCEL, absolute_url, signed_url
+from .tokens import CANCEL, signed_url
 
 TEMPLATE = "sessions_registration"
 # The messages that may be the first a person gets about a registration: when an organiser

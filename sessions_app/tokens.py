@@ -1,12 +1,10 @@
 """Signed links in the registrants' emails: confirm (valid until the session starts) and cancel."""
 
-from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ensie_portal.core.errors import DomainError
+from ensie_portal.core.i18n import absolute_url
 
 from .models import Registration
 
@@ -21,12 +19,6 @@ class RegistrationClosed(DomainError):  # noqa: N818 - reads as the rule it repo
 
 class InvalidToken(DomainError):  # noqa: N818
     pass
-
-
-def absolute_url(name: str, language: str, **kwargs) -> str:
-    """An absolute URL to a page of the portal, in ``language``."""
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
 def registration_token(*, registration: Registration, purpose: str) -> str:

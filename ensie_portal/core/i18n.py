@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.urls import translate_url as django_translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
@@ -15,6 +15,12 @@ from django.utils.formats import date_format, time_format
 
 def _prefix(language: str) -> str:
     return "" if language == settings.LANGUAGE_CODE else f"/{language}"
+
+
+def absolute_url(name: str, language: str, **kwargs) -> str:
+    """An absolute URL to a page of the portal, in ``language`` (for emails and calendars)."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
 
 
 def translate_url(url: str, language: str) -> str:
