@@ -72,6 +72,14 @@ class PageSession:
         response = self.page.goto(self.base_url + path)
         return response
 
+    def click_through(self, target):
+        """Click what follows a link or sends a form (a selector or a locator) and return once
+        the page it leads to has loaded. A bare click returns as the navigation starts: what is
+        read next may be the old page, or the new one half parsed."""
+        locator = self.page.locator(target).first if isinstance(target, str) else target
+        with self.page.expect_navigation():
+            locator.click()
+
     def close(self):
         self.context.close()
 
@@ -145,8 +153,7 @@ def login(session: PageSession, email: str, password: str):
     session.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    session.click_through("main button[type=submit]")
     if "/2fa/authenticate/" in page.url:
         used = _CODES_USED.setdefault(email, set())
         code = next(
@@ -154,5 +161,4 @@ def login(session: PageSession, email: str, password: str):
         )
         used.add(code)
         page.fill("input[name=code]", code)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        session.click_through("main button[type=submit]")

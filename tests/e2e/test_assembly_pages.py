@@ -56,7 +56,7 @@ def test_a_demo_vote_end_to_end(open_page, live_server, demo_data):
         voter = signed_in(open_page, live_server, email)
         voter.goto(f"/assemblies/{assembly.pk}/")
         voter.page.locator(f"#item-{item.pk} ~ form label", has_text="Yes").first.click()
-        voter.page.locator(f"#item-{item.pk} ~ form button[type=submit]").first.click()
+        voter.click_through(voter.page.locator(f"#item-{item.pk} ~ form button[type=submit]").first)
         assert "is recorded" in voter.page.locator(".messages").inner_text()
     chair = signed_in(open_page, live_server, "board@demo.ensie.eu")
     chair.goto(f"/assemblies/{assembly.pk}/chair/?auto=off")
@@ -67,7 +67,7 @@ def test_a_demo_vote_end_to_end(open_page, live_server, demo_data):
         ).inner_text()
     )
     chair.goto(f"/assemblies/{assembly.pk}/chair/items/{item.pk}/close/")
-    chair.page.click("main button[type=submit]")
+    chair.click_through("main button[type=submit]")
     assert "Adopted" in chair.page.locator(f"#result-{item.pk}").inner_text()
     assert Application.objects.get(pk=item.application_id).status == Application.Status.ADMITTED
     check(chair, f"/assemblies/{assembly.pk}/")

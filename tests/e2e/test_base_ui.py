@@ -29,7 +29,7 @@ def test_skip_link_is_the_first_focusable_element_and_moves_focus(open_page, dem
 def test_language_switcher_works_without_javascript(open_page, demo_data):
     session = open_page(javascript=False)
     session.goto("/privacy/")
-    session.page.click("button[name=language][value=fr]")
+    session.click_through("button[name=language][value=fr]")
     assert session.page.url.endswith("/fr/privacy/")
     assert session.page.locator("html").get_attribute("lang") == "fr"
     assert session.page.locator("h1").inner_text() == "Confidentialité"
@@ -117,7 +117,7 @@ def test_a_rejected_form_puts_the_focus_on_its_error_summary(open_page, javascri
     page = session.page
     session.goto("/join/interest/")
     page.fill("#id_contact_email", "not an address")
-    page.click("main button[type=submit]")
+    session.click_through("main button[type=submit]")
     page.wait_for_selector("[data-error-summary]")
     assert page.title().startswith("Error: ")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")

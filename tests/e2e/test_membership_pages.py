@@ -47,7 +47,7 @@ def test_applicant_pages_are_accessible(open_page, live_server, demo_data, langu
         check(session, language + path)
     # The request refused for missing parts, with its errors tied to the fields.
     session.goto(f"{language}/applications/{pk}/request/")
-    session.page.click("button[name=submit]")
+    session.click_through("button[name=submit]")
     assert session.page.locator("[aria-invalid=true]").count() > 5
     assert session.page.locator("h1").count() == 1
     assert_accessible(session)

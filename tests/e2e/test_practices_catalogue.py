@@ -34,16 +34,16 @@ def test_filtering_and_removing_a_chip_work_without_javascript(open_page, demo_d
     session.goto("/practices/")
     page.check("#facet-country-BE")
     page.check("#facet-theme-long-term-unemployment")
-    page.click("text=Apply filters")
+    session.click_through("text=Apply filters")
     assert "country=BE" in page.url
     assert page.locator("#results-title").inner_text() == "1 practice"
     assert page.locator(".practice-list h3").inner_text() == "Le titre-service en Belgique"
-    page.click(".chip:has-text('Theme')")
+    session.click_through(".chip:has-text('Theme')")
     assert "theme=" not in page.url
     assert page.locator("#results-title").inner_text() == "3 practices"
     results_url = page.url
-    page.click(".practice-list h3 a >> nth=0")
-    page.click("text=Back to the results")
+    session.click_through(".practice-list h3 a >> nth=0")
+    session.click_through("text=Back to the results")
     assert page.url == results_url
 
 
@@ -52,7 +52,7 @@ def test_search_highlights_the_matching_words(open_page, demo_data):
     page = session.page
     session.goto("/practices/")
     page.fill("#id_q", "economie sociale")
-    page.click(".practice-search button")
+    session.click_through(".practice-search button")
     assert page.locator(".practice-list mark").count() > 0
     assert "q=economie+sociale" in page.url
 
@@ -67,7 +67,7 @@ def test_contribution_and_moderation_pages_are_accessible(open_page, demo_data):
         assert session.page.locator("h1").count() == 1
         assert_accessible(session)
     session.goto("/practices/contribute/")
-    session.page.click("button[name=submit]")
+    session.click_through("button[name=submit]")
     assert session.page.locator("#id_title_errors").count() == 1
     assert_accessible(session)
 
@@ -134,7 +134,7 @@ def test_on_a_phone_the_results_come_first_and_the_filters_open_on_demand(open_p
     assert not page.locator("#facet-country-BE").is_visible()
     page.click("summary:has-text('Show the filters')")
     page.check("#facet-country-BE")
-    page.click("text=Apply filters")
+    session.click_through("text=Apply filters")
     assert "country=BE" in page.url
     assert page.locator("#results-title").inner_text() == "3 practices"
     assert first_result_top(page) < 1000

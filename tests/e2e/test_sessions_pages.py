@@ -32,7 +32,7 @@ def test_signed_link_pages_and_form_errors_are_accessible(open_page, demo_data):
     session = open_page(javascript=True)
     session.goto(seminar.get_absolute_url())
     session.page.fill("input[name=email]", "not an email")
-    session.page.click("aside button[type=submit]")
+    session.click_through("aside button[type=submit]")
     assert session.page.locator("#id_email_errors").count() == 1
     assert_accessible(session)
 
