@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ensie_portal.core.admin import URLS_ASSUME_HTTPS
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS, WorkflowRecordAdmin
 
 from .models import AgendaItem, GeneralAssembly
 
@@ -19,7 +19,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(GeneralAssembly)
-class GeneralAssemblyAdmin(admin.ModelAdmin):
+class GeneralAssemblyAdmin(WorkflowRecordAdmin):
     formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["title", "date", "place", "status"]
     list_filter = ["status"]
@@ -29,3 +29,9 @@ class GeneralAssemblyAdmin(admin.ModelAdmin):
     # The status moves through the assembly's workflow (convocation, chair's screen).
     readonly_fields = ["status"]
     inlines = [AgendaItemInline]
+
+    def deletable(self, assembly):
+        """One planned by mistake: not convened, nothing on its agenda."""
+        return (
+            assembly.status == GeneralAssembly.Status.PLANNED and not assembly.agenda_items.exists()
+        )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ensie_portal.core.admin import URLS_ASSUME_HTTPS
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS, WorkflowRecordAdmin
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.pdf import pdf_upload_clean
 
@@ -42,6 +42,7 @@ class MembershipFeeInline(admin.TabularInline):
     extra = 0
     fields = ["year", "amount_due", "paid_on", "note"]
     readonly_fields = ["paid_on"]
+    can_delete = False
 
 
 class NetworkStatusForm(forms.Form):
@@ -53,7 +54,7 @@ class NetworkStatusForm(forms.Form):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(WorkflowRecordAdmin):
     formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["legal_name", "acronym", "country", "status", "wise_count", "member_since"]
     list_filter = ["status", "country"]
@@ -121,7 +122,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(WorkflowRecordAdmin):
     """Read-only: the application changes only through its workflow (the Board pages)."""
 
     list_display = ["network", "status", "submitted_at", "assembly", "created_at"]
@@ -251,12 +252,15 @@ class FeeBandAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipFee)
-class MembershipFeeAdmin(admin.ModelAdmin):
+class MembershipFeeAdmin(WorkflowRecordAdmin):
     list_display = ["network", "year", "amount_due", "paid_on"]
     list_filter = ["year", ("paid_on", admin.EmptyFieldListFilter)]
     search_fields = ["network__legal_name"]
     readonly_fields = ["paid_on"]
     actions = ["mark_paid"]
+
+    def deletable(self, fee):
+        return fee.paid_on is None  # one entered by mistake; a payment is history
 
     @admin.action(description=_("Mark the selected fees paid today"))
     def mark_paid(self, request, queryset):

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ensie_portal.core.admin import URLS_ASSUME_HTTPS
+from ensie_portal.core.admin import URLS_ASSUME_HTTPS, WorkflowRecordAdmin
 
 from .models import InboundEmail, Registration, Session, Speaker
 from .services import session_update
@@ -15,7 +15,7 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(WorkflowRecordAdmin):
     list_display = ["number", "title", "starts_at", "status", "capacity"]
     list_filter = ["status"]
     search_fields = ["title_en", "title_fr", "slug"]
@@ -50,6 +50,10 @@ class SessionAdmin(admin.ModelAdmin):
             _("Publish, cancel, capacity and participation link: the organisers' page"),
         )
 
+    def deletable(self, session):
+        """A draft nobody registered to; a published session is cancelled on its page."""
+        return session.status == Session.Status.DRAFT and not session.registrations.exists()
+
     def save_model(self, request, obj, form, change):
         """A change goes through the organisers' service: audited, and a new time raises the
         calendar sequence, re-arms the reminders and emails the registrants, as on the
@@ -66,7 +70,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(WorkflowRecordAdmin):
     """Read-only but for the person's details: registrations are made, confirmed, cancelled
     and marked attended through the services (capacity, waiting list, emails, audit)."""
 
@@ -94,7 +98,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
+class InboundEmailAdmin(WorkflowRecordAdmin):
     """Read-only: a received message, decided in the organisers' queue (registration, answers
     by email, audit)."""
 

@@ -7,6 +7,21 @@ from .models import AuditEntry, SitePage
 URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class WorkflowRecordAdmin(admin.ModelAdmin):
+    """The admin of records that live in a workflow. Deleting one here would skip it (no one
+    told, no waiting list moving up, no audit) and lose its history, so a record is deleted only
+    while ``deletable`` says it has not entered its workflow (by default: never), one at a time
+    from its own page: the list's bulk delete does not ask each record."""
+
+    def deletable(self, obj) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return False
+        return self.deletable(obj) and super().has_delete_permission(request, obj)
+
+
 @admin.register(SitePage)
 class SitePageAdmin(admin.ModelAdmin):
     list_display = ["slug", "title_en", "title_fr", "updated_at"]

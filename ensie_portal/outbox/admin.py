@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ensie_portal.core.admin import WorkflowRecordAdmin
+
 from .models import OutgoingMail
 from .services import mail_resend
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(WorkflowRecordAdmin):
     list_display = [
         "subject",
         "to_email",
