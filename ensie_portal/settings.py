@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-mailbox": {"task": "sessions.poll_mailbox", "schedule": 60.0},
     # Every retention rule of the personal data (ensie_portal/privacy, README "Personal data").
     "privacy-retention": {"task": "privacy.apply_retention", "schedule": 86400.0},
+    # An erasure's copies in the mailbox, when its task was lost or the mailbox unreachable.
+    "privacy-mailbox-erasures": {"task": "privacy.mailbox_erasures_sweep", "schedule": 600.0},
 }
 
 

@@ -54,6 +54,23 @@ def _eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Celery sends to a Redis nobody listens on (tasks not run eagerly), as in an outage."""
+    from tests.integration import free_port
+
+    # A refusal pauses this process's enqueueing: the next tests must not inherit the pause.
+    monkeypatch.setattr("ensie_portal.core.queue._broker_paused_until", 0.0)
+    celery_app.conf.task_always_eager = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    yield
+    celery_app.conf.broker_url = previous
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    celery_app.conf.task_always_eager = True
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -32,3 +32,23 @@ class PersonalDataRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MailboxErasure(models.Model):
+    """An erasure's last step still to do: deleting the person's copies in the mailbox's
+    processed folder. The address is kept only until that is done (the row is then deleted), so
+    an unreachable mailbox or broker delays the step and never skips it."""
+
+    address = models.EmailField(_("address"), max_length=254)
+    include_subaddresses = models.BooleanField(_("sub-addresses included"), default=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox erasure to do")
+        verbose_name_plural = _("mailbox erasures to do")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
@@ -34,6 +33,7 @@ from django.utils.translation import gettext_noop
 from ensie_portal.accounts.models import User
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.models import AuditEntry
+from ensie_portal.core.queue import task_enqueue_on_commit
 from ensie_portal.core.workflow import audit_record
 from ensie_portal.outbox.models import OutgoingMail
 from networks.models import Application, Network
@@ -43,7 +43,7 @@ from sessions_app.models import InboundEmail, Registration, Session
 from sessions_app.services import registration_cancel
 
 from .addresses import PersonAddress
-from .models import PersonalDataRequest
+from .models import MailboxErasure, PersonalDataRequest
 from .selectors import PersonRecords, person_records
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,9 @@ _ADDRESS = re.compile(r"[^\s:<>\"'(),;]+@[^\s:<>\"'(),;]+")
 # The task (``tasks.py``) erasing the mailbox's copies after an erasure, enqueued by name: it
 # imports this module.
 MAILBOX_ERASE_TASK = "privacy.erase_mailbox_copies"
+# A mailbox erasure not done this long after it was asked for is tried again by the sweep
+# (``privacy.mailbox_erasures_sweep``): its task was never enqueued, or failed.
+MAILBOX_ERASURE_RETRY_AFTER = timedelta(minutes=5)
 
 
 def _days_ago(now, setting: str):
@@ -464,10 +467,44 @@ def person_erase(*, person: PersonAddress, actor, now=None) -> PersonalDataReque
             user_anonymise(user=user)
         log = _log(kind=PersonalDataRequest.Kind.ERASE, person=person, actor=actor, counts=counts)
         if settings.IMAP_URL:
-            current_app.tasks[MAILBOX_ERASE_TASK].delay_on_commit(
-                person.address, person.include_subaddresses
+            erasure = MailboxErasure.objects.create(
+                address=person.address, include_subaddresses=person.include_subaddresses
             )
+            task_enqueue_on_commit(MAILBOX_ERASE_TASK, erasure.pk)
     return log
+
+
+def mailbox_erasure_run(*, erasure_id: int) -> int | None:
+    """Delete the copies a :class:`MailboxErasure` names, then the row; None when the mailbox
+    could not be reached (the row stays, with its error, for the sweep)."""
+    erasure = MailboxErasure.objects.filter(pk=erasure_id).first()
+    if erasure is None:
+        return 0  # done already
+    person = PersonAddress(erasure.address, include_subaddresses=erasure.include_subaddresses)
+    try:
+        deleted = mailbox_copies_erase(person=person)
+    except (imaplib.IMAP4.error, OSError) as error:
+        logger.warning("Mailbox erasure %s failed; the sweep tries again: %s", erasure.pk, error)
+        MailboxErasure.objects.filter(pk=erasure.pk).update(
+            attempts=erasure.attempts + 1, last_error=f"{type(error).__name__}: {error}"
+        )
+        return None
+    erasure.delete()
+    return deleted
+
+
+def mailbox_erasures_sweep(*, now=None) -> list[int]:
+    """Run again every mailbox erasure left undone (its task lost, or the mailbox unreachable);
+    returns their ids."""
+    now = now or timezone.now()
+    due = list(
+        MailboxErasure.objects.filter(created_at__lte=now - MAILBOX_ERASURE_RETRY_AFTER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for erasure_id in due:
+        mailbox_erasure_run(erasure_id=erasure_id)
+    return due
 
 
 def mailbox_copies_erase(*, person: PersonAddress) -> int:

@@ -1,9 +1,6 @@
-import imaplib
-
 from celery import shared_task
 
 from . import services
-from .addresses import PersonAddress
 
 
 @shared_task(name="privacy.apply_retention")
@@ -12,13 +9,14 @@ def apply_retention() -> dict:
     return services.retention_apply()
 
 
-@shared_task(
-    name=services.MAILBOX_ERASE_TASK,
-    autoretry_for=(OSError, imaplib.IMAP4.error),
-    retry_backoff=60,
-    max_retries=5,
-)
-def erase_mailbox_copies(address: str, include_subaddresses: bool) -> int:
-    """After an erasure: the person's messages in the mailbox's processed folder."""
-    person = PersonAddress(address, include_subaddresses=include_subaddresses)
-    return services.mailbox_copies_erase(person=person)
+@shared_task(name=services.MAILBOX_ERASE_TASK)
+def erase_mailbox_copies(erasure_id: int) -> int | None:
+    """After an erasure: the person's messages in the mailbox's processed folder. A failure is
+    recorded on the row and tried again by ``mailbox_erasures_sweep``."""
+    return services.mailbox_erasure_run(erasure_id=erasure_id)
+
+
+@shared_task(name="privacy.mailbox_erasures_sweep")
+def mailbox_erasures_sweep() -> list[int]:
+    """The mailbox erasures left undone (CELERY_BEAT_SCHEDULE)."""
+    return services.mailbox_erasures_sweep()

@@ -336,28 +336,14 @@ def test_the_sweep_sends_a_retry_whose_task_was_lost(flaky, django_capture_on_co
 
 
 def test_an_email_queued_while_the_broker_is_down_stays_queued(
-    caplog, django_capture_on_commit_callbacks, monkeypatch
+    caplog, django_capture_on_commit_callbacks, broker_down
 ):
     """Redis down: the page that queued the email must not fail; the sweep sends it later."""
-    from ensie_portal.celery import app as celery_app
-    from tests.integration import free_port
-
-    # The refusal pauses this process's enqueueing: the next tests must not inherit the pause.
-    monkeypatch.setattr("ensie_portal.core.queue._broker_paused_until", 0.0)
-    celery_app.conf.task_always_eager = False
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    try:
-        with (
-            caplog.at_level("WARNING", logger="ensie_portal.core.queue"),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            row = queue_notice()
-    finally:
-        celery_app.conf.broker_url = previous
-        celery_app._pool = celery_app.amqp._producer_pool = None
-        celery_app.conf.task_always_eager = True
+    with (
+        caplog.at_level("WARNING", logger="ensie_portal.core.queue"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        row = queue_notice()
     row.refresh_from_db()
     assert row.status == OutgoingMail.Status.QUEUED
     assert "task outbox.send not enqueued" in caplog.text

@@ -5,12 +5,20 @@ import imaplib
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from ensie_portal.privacy.addresses import PersonAddress
-from ensie_portal.privacy.services import mailbox_copies_erase, person_erase, retention_apply
+from ensie_portal.privacy.models import MailboxErasure
+from ensie_portal.privacy.services import (
+    mailbox_copies_erase,
+    mailbox_erasures_sweep,
+    person_erase,
+    retention_apply,
+)
 from tests import mail_samples as samples
 from tests.factories import make_staff
+from tests.integration import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -94,3 +102,46 @@ def test_an_empty_or_missing_processed_folder_is_not_an_error(mailbox):
     client.logout()
     assert mailbox_copies_erase(person=person) == 0
     assert retention_apply()["mailbox"] == 0
+
+
+def later(minutes: int):
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def test_an_erasure_while_redis_is_down_deletes_the_copies_once_the_sweep_runs(
+    client, mailbox, broker_down, django_capture_on_commit_callbacks
+):
+    put(mailbox, message(1, "Ann <ann@example.org>"))
+    put(mailbox, message(2, "Bob <bob@example.org>"))
+    client.force_login(make_staff())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("privacy:erase"), {"email": "ann@example.org", "confirm": "yes"}
+        )
+    assert response.status_code == 302  # the page answers; the erasure itself is done
+    assert len(mailbox.message_ids("Processed")) == 2  # the copies wait for the broker
+    assert MailboxErasure.objects.count() == 1
+    assert mailbox_erasures_sweep(now=later(1)) == []  # its task may still be on its way
+    mailbox_erasures_sweep(now=later(6))
+    assert mailbox.message_ids("Processed") == ["<box-2@example.org>"]
+    assert not MailboxErasure.objects.exists()  # the address is not kept once done
+
+
+def test_an_unreachable_mailbox_leaves_the_erasure_for_the_sweep(
+    settings, mailbox, django_capture_on_commit_callbacks
+):
+    put(mailbox, message(1, "Ann <ann@example.org>"))
+    reachable = settings.IMAP_URL
+    settings.IMAP_URL = f"imap://portal:secret@127.0.0.1:{free_port()}"
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=PersonAddress("ann@example.org"), actor=make_staff())
+    erasure = MailboxErasure.objects.get()
+    assert erasure.attempts == 1
+    assert "Error" in erasure.last_error
+    mailbox_erasures_sweep(now=later(6))  # still unreachable: kept, counted
+    erasure.refresh_from_db()
+    assert erasure.attempts == 2
+    settings.IMAP_URL = reachable
+    mailbox_erasures_sweep(now=later(6))
+    assert mailbox.count("Processed") == 0
+    assert not MailboxErasure.objects.exists()
