@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ensie_portal.accounts import roles
-from ensie_portal.core.i18n import brussels_date, format_when
+from ensie_portal.core.i18n import brussels_date, country_name_order, format_when
 from networks.models import Application, MembershipFee, Network, Representative
 
 from . import voting
@@ -296,11 +296,12 @@ def _present(assembly: GeneralAssembly):
 
 
 def member_networks_with_standing(*, assembly: GeneralAssembly) -> QuerySet[Network]:
-    """Every member network, annotated ``present`` and ``paid`` for ``assembly``."""
-    return (
-        Network.objects.filter(status=Network.Status.MEMBER)
-        .annotate(present=_present(assembly), paid=_paid(assembly))
-        .order_by("country", "legal_name")
+    """Every member network, annotated ``present`` and ``paid`` for ``assembly``, by the name
+    of its country in the active language, then by its own."""
+    members = Network.objects.filter(status=Network.Status.MEMBER)
+    countries = members.order_by().values_list("country", flat=True).distinct()
+    return members.annotate(present=_present(assembly), paid=_paid(assembly)).order_by(
+        country_name_order(countries), "legal_name"
     )
 
 

@@ -2,12 +2,12 @@
 networks/fees/selectors.py; the General Assembly's reads, the vote's fee condition included:
 assemblies/selectors.py)."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Sum, Value, When
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django_countries import countries
 
 from ensie_portal.accounts import roles
+from ensie_portal.core.i18n import countries_by_name, country_name_order
 
 from .filters import MemberFilter
 from .models import (
@@ -24,13 +24,8 @@ def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], obje
     Ordered by the name of their country in the language of the page (Spain after France in
     English, "Espagne" before "France" in French), then by name."""
     codes = member_countries()
-    by_country_name = Case(
-        *(When(country=code, then=Value(rank)) for rank, code in enumerate(codes)),
-        default=Value(len(codes)),
-        output_field=IntegerField(),
-    )
     base = Network.objects.filter(status=Network.Status.MEMBER).order_by(
-        by_country_name, "legal_name"
+        country_name_order(codes), "legal_name"
     )
     filterset = MemberFilter(filters or None, queryset=base, countries=codes)
     queryset = filterset.qs if filterset.is_valid() else base
@@ -48,14 +43,9 @@ def member_totals(queryset: QuerySet[Network]) -> dict:
 
 def member_countries() -> list[str]:
     """Codes of the countries that have at least one member network, in the order of their
-    names in the active language (django-countries sorts the translated names)."""
-    codes = set(
-        Network.objects.filter(status=Network.Status.MEMBER)
-        .order_by()
-        .values_list("country", flat=True)
-        .distinct()
-    )
-    return [code for code, _name in countries if code in codes]
+    names in the active language."""
+    members = Network.objects.filter(status=Network.Status.MEMBER).order_by()
+    return countries_by_name(members.values_list("country", flat=True).distinct())
 
 
 def member_get(*, slug: str) -> Network:

@@ -1,16 +1,19 @@
 """The portal's two languages, English at ``/`` and French at ``/fr/`` (``i18n_patterns`` with
 ``prefix_default_language=False``): a page's address in the other language, dates in each
-language's one style, and texts that know the language they are written in (WCAG 3.1.2)."""
+language's one style, countries in the order of their names, and texts that know the language
+they are written in (WCAG 3.1.2)."""
 
 import datetime
 from urllib.parse import unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import Resolver404, resolve, reverse
 from django.urls import translate_url as django_translate_url
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
+from django_countries import countries
 
 
 def _prefix(language: str) -> str:
@@ -80,6 +83,28 @@ def format_when(value, style: str = "datetime") -> str:
 
 # ENSIE's seat: an assembly's day and the 14-day rule before it are Brussels days.
 ENSIE_TIME_ZONE = ZoneInfo("Europe/Brussels")
+
+
+def countries_by_name(codes) -> list[str]:
+    """``codes`` in the order of their countries' names in the active language (Spain after
+    France in English, "Espagne" before "France" in French): django-countries sorts the
+    translated names."""
+    wanted = set(codes)
+    return [code for code, _name in countries if code in wanted]
+
+
+def country_name_order(codes, field: str = "country") -> Case | F:
+    """An ``order_by`` term ranking the rows by the name of their country (``field``), for the
+    countries in ``codes``, in the active language; the country code alone sorts Spain (ES)
+    before France (FR)."""
+    ordered = countries_by_name(codes)
+    if not ordered:
+        return F(field)  # a CASE of constants alone would read as ORDER BY <column number>
+    return Case(
+        *(When(**{field: code}, then=Value(rank)) for rank, code in enumerate(ordered)),
+        default=Value(len(ordered)),
+        output_field=IntegerField(),
+    )
 
 
 def brussels_date(moment: datetime.datetime | None = None) -> datetime.date:

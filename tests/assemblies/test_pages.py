@@ -226,6 +226,32 @@ def test_the_chair_records_attendance_with_checkboxes(client, assembly):
     assert Attendance.objects.get().network == network
 
 
+@pytest.mark.parametrize(
+    ("language", "order"),
+    [
+        ("", ["Chantier France", "Netzwerk Deutschland", "Red España"]),
+        ("/fr", ["Netzwerk Deutschland", "Red España", "Chantier France"]),
+    ],
+)
+@pytest.mark.parametrize("page", ["assembly_chair", "assembly_attendance"])
+def test_the_chair_finds_the_networks_by_the_name_of_their_country(
+    client, assembly, page, language, order
+):
+    """Germany, France, Spain by name in English; Allemagne, Espagne, France in French; never
+    by code (DE, ES, FR)."""
+    for name, country in [
+        ("Red España", "ES"),
+        ("Chantier France", "FR"),
+        ("Netzwerk Deutschland", "DE"),
+    ]:
+        network, _ = member(assembly, country=country)
+        type(network).objects.filter(pk=network.pk).update(legal_name=name)
+    client.force_login(assembly.chair)
+    html = client.get(language + reverse(f"assemblies:{page}", args=[assembly.pk])).content
+    text = html.decode()
+    assert sorted(order, key=text.index) == order
+
+
 def test_closing_an_adhesion_vote_from_the_chairs_screen_admits_the_network(client, assembly):
     item = adhesion_item(assembly)
     network, user = member(assembly)
