@@ -111,13 +111,20 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
+def _language(text: str) -> dict:
+    """RFC 5545's LANGUAGE of a text that knows its language (``core.i18n.LocalisedText``: a
+    session's title may exist in French only and go to an English calendar)."""
+    language = getattr(text, "language", "")
+    return {"LANGUAGE": language} if language else {}
+
+
 def _event(item: IcsEvent, *, stamp: datetime, zone: ZoneInfo, method: str) -> Event:
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", _local(item.start, zone))
     event.add("dtend", _local(item.end, zone))
-    event.add("summary", item.summary)
+    event.add("summary", item.summary, parameters=_language(item.summary))
     event.add("sequence", item.sequence)
     event.add("organizer", (item.organizer or secretariat()).address())
     if method == REQUEST:
@@ -132,7 +139,7 @@ def _event(item: IcsEvent, *, stamp: datetime, zone: ZoneInfo, method: str) -> E
                 ),
             )
     if item.description:
-        event.add("description", item.description)
+        event.add("description", item.description, parameters=_language(item.description))
     if item.location:
         event.add("location", item.location)
     if item.url:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from ensie_portal.core.i18n import LocalisedText
 from ensie_portal.core.ics import IcsEvent, IcsPerson, build_calendar
 from tests.calendars import CalendarError, calendar_check
 
@@ -36,6 +37,28 @@ def test_a_one_event_calendar_carries_a_complete_brussels_time_zone(start, end):
     assert vevent.decoded("DTEND").timestamp() == end.timestamp()
     assert str(vevent["ORGANIZER"]) == "mailto:secretariat@ensie.org"
     assert "ATTENDEE" not in vevent
+
+
+def test_texts_say_the_language_they_are_written_in():
+    """A session written in French only, in an English registrant's calendar (RFC 5545
+    LANGUAGE, as the pages mark it with ``lang``)."""
+    start = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    ics = build_calendar(
+        [
+            IcsEvent(
+                uid="session-7@ensie.org",
+                start=start,
+                end=start.replace(hour=10),
+                summary=LocalisedText("L’économie sociale", "fr"),
+                description=LocalisedText("Ce que font les entreprises d’insertion.", "fr"),
+            )
+        ]
+    )
+    [vevent] = calendar_check(ics, method="PUBLISH").walk("VEVENT")
+    assert vevent["SUMMARY"].params["LANGUAGE"] == "fr"
+    assert vevent["DESCRIPTION"].params["LANGUAGE"] == "fr"
+    unmarked = build_calendar([event(start, start.replace(hour=10))])
+    assert b"LANGUAGE" not in unmarked  # a text of unknown language claims none
 
 
 def test_a_published_calendar_never_names_attendees():
