@@ -2,14 +2,19 @@ from itertools import pairwise
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.files.uploadedfile import UploadedFile
-from django.template.response import TemplateResponse
+from django.core.validators import MaxValueValidator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ensie_portal.core.admin import URLS_ASSUME_HTTPS, WorkflowRecordAdmin
+from ensie_portal.core.admin import (
+    URLS_ASSUME_HTTPS,
+    ReasonForm,
+    WorkflowRecordAdmin,
+    action_confirm,
+)
 from ensie_portal.core.errors import DomainError
 from ensie_portal.core.pdf import pdf_upload_clean
 
@@ -45,11 +50,12 @@ class MembershipFeeInline(admin.TabularInline):
     can_delete = False
 
 
-class NetworkStatusForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Reason (kept in the audit trail)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+class ExistingMemberForm(ReasonForm):
+    member_since = forms.DateField(
+        label=_("Member since"),
+        help_text=_("The day the General Assembly admitted the network."),
+        validators=[MaxValueValidator(timezone.localdate)],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
@@ -61,10 +67,21 @@ class NetworkAdmin(WorkflowRecordAdmin):
     search_fields = ["legal_name", "acronym", "city"]
     prepopulated_fields = {"slug": ["legal_name"]}
     inlines = [RepresentativeInline, MembershipFeeInline]
-    # The assembly's vote makes a network a member; staff suspend, reinstate or end a
-    # membership with the actions below (audited), never by editing the status.
+    # The assembly's vote makes a network a member; staff record the members admitted before
+    # the portal, suspend, reinstate or end a membership with the actions below (audited),
+    # never by editing the status.
     readonly_fields = ["status", "member_since"]
-    actions = ["suspend", "reinstate", "end_membership"]
+    actions = ["record_member", "suspend", "reinstate", "end_membership"]
+
+    @admin.action(description=_("Record as members admitted before the portal"))
+    def record_member(self, request, queryset):
+        return self._change_status(
+            request,
+            queryset,
+            Network.Status.MEMBER,
+            _("Record these networks as members admitted before the portal?"),
+            form_class=ExistingMemberForm,
+        )
 
     @admin.action(description=_("Suspend the selected member networks"))
     def suspend(self, request, queryset):
@@ -84,40 +101,20 @@ class NetworkAdmin(WorkflowRecordAdmin):
             request, queryset, Network.Status.FORMER, _("End the membership of these networks?")
         )
 
-    def _change_status(self, request, queryset, to, question):
+    def _change_status(self, request, queryset, to, question, form_class=ReasonForm):
         """A confirmation page (with an optional reason), then one audited change each."""
-        form = NetworkStatusForm(request.POST if request.POST.get("confirm") else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for network in queryset:
-                try:
-                    network_status_change(
-                        network=network,
-                        to=to,
-                        actor=request.user,
-                        comment=form.cleaned_data["comment"],
-                    )
-                    done += 1
-                except DomainError as error:
-                    self.message_user(request, f"{network}: {error.message}", messages.WARNING)
-            self.message_user(
-                request,
-                _("%(n)s network(s) now %(status)s.")
-                % {"n": done, "status": Network.Status(to).label},
-            )
-            return None
-        return TemplateResponse(
+        return action_confirm(
+            self,
             request,
-            "admin/networks/network/status_confirm.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": question,
-                "opts": self.model._meta,
-                "networks": queryset,
-                "form": form,
-                "action": request.POST.get("action", ""),
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            question=question,
+            form_class=form_class,
+            apply=lambda network, **data: network_status_change(
+                network=network, to=to, actor=request.user, **data
+            ),
+            done=lambda n: (
+                _("%(n)s network(s) now %(status)s.") % {"n": n, "status": Network.Status(to).label}
+            ),
         )
 
 

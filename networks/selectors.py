@@ -10,12 +10,7 @@ from ensie_portal.accounts import roles
 from ensie_portal.core.i18n import countries_by_name, country_name_order
 
 from .filters import MemberFilter
-from .models import (
-    Application,
-    JoinDocument,
-    Network,
-    Representative,
-)
+from .models import Application, JoinDocument, Network, Representative
 
 
 def member_list(*, filters: dict | None = None) -> tuple[QuerySet[Network], object]:

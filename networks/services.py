@@ -442,8 +442,19 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
 # --- The member network's status ------------------------------------------------------------
 
 
-def network_status_change(*, network: Network, to: str, actor: User, comment: str = "") -> Network:
-    """Suspend a member network, reinstate it, or end its membership (staff; audited)."""
+def network_status_change(
+    *, network: Network, to: str, actor: User, comment: str = "", member_since=None
+) -> Network:
+    """Suspend a member network, reinstate it, or end its membership (staff; audited); or
+    record, with the day it was admitted (``member_since``), a member from before the portal."""
+    if network.status == Network.Status.APPLICANT and member_since is None:
+        raise DomainError(_("Give the day the General Assembly admitted this network."))
+    updates = {"member_since": member_since} if member_since else None
     return transition(
-        obj=network, to=to, actor=actor, transitions=NETWORK_TRANSITIONS, comment=comment
+        obj=network,
+        to=to,
+        actor=actor,
+        transitions=NETWORK_TRANSITIONS,
+        comment=comment,
+        updates=updates,
     )

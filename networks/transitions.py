@@ -107,9 +107,19 @@ def board_decisions_open(*, application: Application, actor) -> list[str]:
 
 # --- The member network's table -------------------------------------------------------------
 
+
 # The network's own status after its admission (the assembly's vote makes it a member:
 # application_decide). Staff change it from the admin's actions, never by editing the field.
+def _admitted_before_the_portal(network) -> str | None:
+    if network.applications.exists():
+        return _("This network applied through the portal: the General Assembly's vote decides.")
+    return None
+
+
 NETWORK_TRANSITIONS = {
+    (NetworkStatus.APPLICANT, NetworkStatus.MEMBER): Rule(
+        who=staff, action="membership_record", check=_admitted_before_the_portal
+    ),
     (NetworkStatus.MEMBER, NetworkStatus.SUSPENDED): Rule(who=staff, action="membership_suspend"),
     (NetworkStatus.SUSPENDED, NetworkStatus.MEMBER): Rule(who=staff, action="membership_reinstate"),
     (NetworkStatus.MEMBER, NetworkStatus.FORMER): Rule(who=staff, action="membership_end"),

@@ -49,12 +49,7 @@ from .forms import (
     ReasonedRequestForm,
     WithdrawForm,
 )
-from .models import (
-    CRITERIA_GROUPS,
-    Application,
-    JoinDocument,
-    europe_countries,
-)
+from .models import CRITERIA_GROUPS, Application, JoinDocument, europe_countries
 
 Status = Application.Status
 PAGE_SIZE = 25

@@ -1,10 +1,51 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError
 from .models import AuditEntry, SitePage
 
 # Admin forms read links typed without a scheme as https (Django 6's default; no warning now).
 URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason (kept in the audit trail)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def action_confirm(model_admin, request, queryset, *, question, apply, done, form_class=ReasonForm):
+    """An admin action in two steps: a page naming the selected records with ``form_class`` (a
+    reason for the audit trail at least), then ``apply(obj, **cleaned_data)`` on each and the
+    message ``done(count)``. A refusal (DomainError) is reported for its record and the others
+    go on. Returns the page to show, or None (back to the list)."""
+    form = form_class(request.POST if request.POST.get("confirm") else None)
+    if not (form.is_bound and form.is_valid()):
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": question,
+            "opts": model_admin.model._meta,
+            "objects": queryset,
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/action_confirm.html", context)
+    count = 0
+    for obj in queryset:
+        try:
+            apply(obj, **form.cleaned_data)
+            count += 1
+        except DomainError as error:
+            model_admin.message_user(request, f"{obj}: {error.message}", messages.WARNING)
+    model_admin.message_user(request, done(count))
+    return None
 
 
 class WorkflowRecordAdmin(admin.ModelAdmin):

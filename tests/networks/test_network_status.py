@@ -1,6 +1,8 @@
 """A member network's status changes through audited staff actions in the admin (issue 12,
 item 3), never by editing the field: suspend, reinstate, end the membership."""
 
+import datetime
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -10,7 +12,12 @@ from ensie_portal.core.workflow import audit_trail
 from networks.models import Network
 from networks.services import network_status_change
 from tests.factories import make_board_member, make_staff
-from tests.networks.factories import MemberNetworkFactory, MembershipFeeFactory, NetworkFactory
+from tests.networks.factories import (
+    ApplicationFactory,
+    MemberNetworkFactory,
+    MembershipFeeFactory,
+    NetworkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Network.Status
@@ -62,13 +69,66 @@ def test_reinstating_and_ending_a_membership(staff_client):
 
 
 def test_an_applicant_is_not_made_a_member_or_suspended_by_hand(staff_client):
-    applicant = NetworkFactory(status=Status.APPLICANT)
+    applicant = ApplicationFactory().network
     response = act(staff_client, "suspend", [applicant], confirm="yes")
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert applicant.status == Status.APPLICANT
-    with pytest.raises(DomainError):
-        network_status_change(network=applicant, to=Status.MEMBER, actor=make_staff())
+    # It applied through the portal: the General Assembly's vote decides, not staff.
+    with pytest.raises(DomainError, match="vote decides"):
+        network_status_change(
+            network=applicant,
+            to=Status.MEMBER,
+            actor=make_staff(),
+            member_since=datetime.date(2019, 5, 1),
+        )
+    act(staff_client, "record_member", [applicant], confirm="yes", member_since="2019-05-01")
+    applicant.refresh_from_db()
+    assert applicant.status == Status.APPLICANT
+
+
+def test_a_member_admitted_before_the_portal_is_recorded_with_its_date(client, staff_client):
+    """ENSIE's members joined long before the portal: staff enter them in the admin, then
+    record each as a member since the day its General Assembly admitted it (audited)."""
+    network = NetworkFactory(status=Status.APPLICANT, legal_name="Réseau Ancien")
+    page = act(staff_client, "record_member", [network]).content.decode()
+    assert "Record these networks as members admitted before the portal?" in page
+    assert 'name="member_since"' in page
+    # No date, or one still to come: said on the page, nothing recorded, the reason kept.
+    for day in ("", "2999-01-01"):
+        page = act(
+            staff_client,
+            "record_member",
+            [network],
+            confirm="yes",
+            member_since=day,
+            comment="Founding member",
+        ).content.decode()
+        assert 'class="errorlist' in page
+        assert "Founding member" in page
+        network.refresh_from_db()
+        assert network.status == Status.APPLICANT
+
+    act(
+        staff_client,
+        "record_member",
+        [network],
+        confirm="yes",
+        member_since="2008-06-12",
+        comment="Founding member",
+    )
+    network.refresh_from_db()
+    assert (network.status, network.member_since) == (Status.MEMBER, datetime.date(2008, 6, 12))
+    [entry] = audit_trail(network)
+    assert (entry.action, entry.comment) == ("membership_record", "Founding member")
+    assert "Réseau Ancien" in client.get(reverse("networks:directory")).content.decode()
+
+
+def test_reinstating_is_not_a_way_to_make_an_applicant_a_member(staff_client):
+    network = NetworkFactory(status=Status.APPLICANT)
+    act(staff_client, "reinstate", [network], confirm="yes")
+    network.refresh_from_db()
+    assert network.status == Status.APPLICANT
 
 
 def test_only_staff_change_a_network_status():
