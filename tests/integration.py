@@ -22,6 +22,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str = ""):
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(message or f"still not true after {timeout} s")
+
+
 class CollectingHandler:
     def __init__(self):
         self.messages = []

@@ -2,6 +2,7 @@ import pytest
 
 from ensie_portal.outbox.models import OutgoingMail
 from ensie_portal.outbox.services import mail_queue
+from tests.integration import wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -38,13 +39,10 @@ def test_a_real_worker_delivers_an_outbox_email_once(celery_worker_process, smtp
         language="fr",
         context={"subject": "Bonjour", "lines": ["Une ligne"]},
     )
-    row.refresh_from_db()
-    for _ in range(50):
-        if row.status == OutgoingMail.Status.SENT:
-            break
-        import time
-
-        time.sleep(0.1)
-        row.refresh_from_db()
-    assert row.status == OutgoingMail.Status.SENT
+    # The worker marks the row sent once the server took the message (a busy machine may take
+    # a while between the two).
+    wait_until(
+        lambda: OutgoingMail.objects.filter(pk=row.pk, status=OutgoingMail.Status.SENT).exists(),
+        timeout=30,
+    )
     assert len(smtp_server.messages) == 1

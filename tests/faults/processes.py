@@ -8,28 +8,16 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
-from tests.integration import ROOT, current_database_url, free_port, stop_process
+from tests.integration import ROOT, current_database_url, free_port, stop_process, wait_until
 
 SUPERVISOR_CONFIG = ROOT / "deploy" / "supervisord.conf"
 BIN = Path(sys.executable).parent
-
-
-def wait_until(condition, *, timeout: float, interval: float = 0.1, message: str = ""):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(message or f"still not true after {timeout} s")
 
 
 class RedisServer:
