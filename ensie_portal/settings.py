@@ -273,6 +273,9 @@ MFA_TOTP_INSECURE_BYPASS_CODE = env.str("MFA_TOTP_INSECURE_BYPASS_CODE", default
 # only in a session that passed the second factor (accounts/roles.py: needs_second_factor;
 # accounts/middleware.py).
 TWO_FACTOR_REQUIRED_GROUPS = ["Board", "Organisers", "Editors"]
+# A code opens the privileged pages for this many hours; then the session is asked for a new
+# one (a sign-in lasts SESSION_COOKIE_AGE, two weeks: too long for a laptop left open).
+SECOND_FACTOR_MAX_AGE_HOURS = env.int("SECOND_FACTOR_MAX_AGE_HOURS", default=12)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,11 +6,14 @@ suite treats as a completed sign-in, second factor included: tests/conftest.py).
 
 import io
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from ensie_portal.accounts.middleware import page_needs_second_factor
 from ensie_portal.accounts.models import User
@@ -178,6 +181,26 @@ def test_the_code_asked_at_sign_in_opens_the_privileged_pages(client):
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert signed_in_user_id(client) == str(organiser.pk)
     assert client.get(reverse("sessions_app:inbound_list")).status_code == 200
+
+
+@pytest.mark.parametrize(("hours_later", "opens"), [(11, True), (13, False)])
+def test_a_code_opens_the_privileged_pages_for_twelve_hours(client, hours_later, opens):
+    """A laptop left open with a privileged session: after SECOND_FACTOR_MAX_AGE_HOURS the
+    pages ask for a new code, and take the user back once it is typed."""
+    organiser = make_organiser()
+    client.force_login(organiser)  # with the code, just now
+    url = reverse("sessions_app:inbound_list")
+    assert client.get(url).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(hours=hours_later)):
+        response = client.get(url)
+        if opens:
+            assert response.status_code == 200
+            return
+        reauthenticate = reverse("mfa_reauthenticate") + "?" + urlencode({"next": url})
+        assert response["Location"] == reauthenticate
+        assert signed_in_user_id(client) == str(organiser.pk)  # still signed in
+        assert client.post(reauthenticate, {"code": totp_code()})["Location"] == url
+        assert client.get(url).status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
