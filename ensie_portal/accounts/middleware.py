@@ -21,6 +21,9 @@ from .selectors import session_passed_second_factor, user_has_totp
 
 # Pages of the admin that stay open to a session without the second factor.
 ADMIN_OPEN_PAGES = {"logout"}
+# The page a user without an authenticator asked for, offered again once it is set up (the
+# setup ends on allauth's recovery codes page: templates/mfa/recovery_codes/index.html).
+PAGE_AFTER_SETUP = "second_factor_page_after_setup"
 
 
 def page_needs_second_factor(view_func, app_name: str, url_name: str | None = None) -> bool:
@@ -61,8 +64,12 @@ class RequireTwoFactorMiddleware:
         if match.app_name == "admin" and not is_staff(user):
             return None  # the admin refuses everyone else itself
         if session_passed_second_factor(request):
+            request.session.pop(PAGE_AFTER_SETUP, None)
             return None
         if not user_has_totp(user):
+            back = _page_to_return_to(request)
+            if back:
+                request.session[PAGE_AFTER_SETUP] = back
             messages.warning(
                 request,
                 _(

@@ -214,9 +214,13 @@ def test_activating_the_authenticator_counts_as_passing_the_second_factor(client
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session["mfa.totp.secret"]
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret=secret)})
-    assert response.status_code == 302
     assert has_totp(editor)
+    # The setup ends on the recovery codes, which lead back to the page asked for.
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    way_back = f'<a href="{reverse("practices:moderation")}">Continue to the page you asked for</a>'
+    assert way_back in client.get(response["Location"]).content.decode()
     assert client.get(reverse("practices:moderation")).status_code == 200
+    assert way_back not in client.get(response["Location"]).content.decode()  # used: gone
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,18 @@ def test_board_member_is_walked_through_two_factor_setup(open_page, demo_data):
     session.page.wait_for_url("**/accounts/2fa/totp/activate/")
     assert session.page.locator("img.qr-code").count() == 1
     assert_accessible(session)
+    # The code from the app set up with the secret shown; then the recovery codes, and the way
+    # back to the page asked for.
+    from tests.two_factor import totp_code
+
+    secret = session.page.input_value("#authenticator_secret")
+    session.page.fill("input[name=code]", totp_code(secret=secret))
+    session.click_through("main button[type=submit]")
+    session.page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    assert_accessible(session)
+    session.click_through("a:has-text('Continue to the page you asked for')")
+    assert session.page.url.endswith("/board/applications/")
+    assert session.page.locator("h1").count() == 1
 
 
 def test_the_second_factor_pages_are_accessible_and_bring_back_to_the_page(open_page, demo_data):
