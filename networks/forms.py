@@ -77,7 +77,9 @@ def _pdf_field(label) -> PdfField:
 class ReasonedRequestForm(forms.ModelForm):
     """Step 3: the reasoned request. Drafts may be incomplete; submission needs everything."""
 
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     motivation_letter_upload = _pdf_field(_("Motivation letter"))
     statutes_upload = _pdf_field(_("Statutes"))
 
@@ -210,7 +212,7 @@ class MeetingForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=15, max_value=480, initial=60
     )
-    link = forms.URLField(label=_("Video link"), assume_scheme="https")
+    link = forms.URLField(label=_("Video link"), max_length=200, assume_scheme="https")
 
 
 class MeetingHeldForm(forms.Form):

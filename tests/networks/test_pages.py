@@ -334,6 +334,21 @@ def request_data(assembly, **overrides):
     return data
 
 
+def test_a_website_too_long_to_keep_is_refused_on_the_page(client, drafting):
+    application, _applicant = drafting
+    website = "https://example.org/" + "a" * 190
+    response = client.post(
+        reverse("networks:reasoned_request", args=[application.pk]),
+        {"legal_name": "Draft name", "website": website, "save": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_website_errors"' in page
+    assert website in page
+    application.refresh_from_db()
+    assert application.legal_name == ""
+
+
 def test_a_draft_is_saved_incomplete(client, drafting):
     application, _applicant = drafting
     url = reverse("networks:reasoned_request", args=[application.pk])
@@ -518,6 +533,22 @@ def test_staff_schedule_the_meeting_from_the_board_page(client):
     application.refresh_from_db()
     assert application.status == Status.MEETING_SCHEDULED
     assert application.meeting_at.astimezone(timezone.get_default_timezone()).hour == 10
+
+
+def test_a_video_link_too_long_to_keep_is_refused_on_the_page(client):
+    application = ApplicationFactory()
+    client.force_login(make_staff())
+    link = "https://meet.example.org/" + "x" * 200
+    response = client.post(
+        reverse("networks:board_meeting", args=[application.pk]),
+        {"starts_at": "2030-03-04T10:00", "duration_minutes": "60", "link": link},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_link_errors"' in page
+    assert link in page  # kept
+    application.refresh_from_db()
+    assert application.status == Status.INTEREST
 
 
 def test_staff_place_an_eligible_application_on_an_assembly(client):
