@@ -18,9 +18,11 @@ import json
 import os
 import xml.etree.ElementTree as ET
 from operator import mul
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -33,6 +35,7 @@ from networks.models import Application
 from practices.models import Practice, PracticeLanguage, PracticeType
 from practices.selectors import SORTS
 from practices.views import EXPORT_COLUMNS
+from sessions_app.tokens import CANCEL, CONFIRM, registration_token
 from tests.factories import NOT_PDFS, TEST_PASSWORD, UserFactory, pdf_bytes
 from tests.networks.factories import (
     ApplicationFactory,
@@ -46,7 +49,7 @@ from tests.practices.factories import (
     ThemeFactory,
     make_representative,
 )
-from tests.sessions_app.factories import SessionFactory
+from tests.sessions_app.factories import RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,8 @@ SLOW_EXAMPLES = {
     "signup": 700,
     "login": 600,
     "password_reset": 500,
+    "signed_links": 500,
+    "password_reset_key": 400,
     "contribution": 700,
     "reasoned_request": 700,
 }
@@ -490,6 +495,93 @@ def test_asking_for_a_password_reset_never_fails(open_limits, examples):
         lambda data: post(Client(), "/accounts/password/reset/", data),
         examples=examples,
     )
+
+
+def mangled(token: str) -> st.SearchStrategy[str]:
+    """``token`` cut short, with one character changed, or with junk added."""
+    return st.one_of(
+        st.integers(0, len(token)).map(lambda i: token[:i]),
+        st.integers(0, len(token) - 1).map(lambda i: token[:i] + "A" + token[i + 1 :]),
+        junk().map(lambda tail: token + tail),
+    )
+
+
+def in_path(value: str) -> str:
+    return quote(value, safe="")
+
+
+@examples("signed_links")
+def test_the_emailed_confirm_and_cancel_links_never_fail(open_limits, examples):
+    """Links pasted cut, changed or made up, opened (GET) or answered (POST), for a
+    registration in each state."""
+    session = SessionFactory(capacity=1)
+    registrations = [
+        RegistrationFactory(session=session, status=status)
+        for status in ("pending", "confirmed", "waiting", "cancelled")
+    ]
+    tokens = [
+        registration_token(registration=registration, purpose=purpose)
+        for registration in registrations
+        for purpose in (CONFIRM, CANCEL)
+    ]
+    token = st.one_of(st.sampled_from(tokens), st.sampled_from(tokens).flatmap(mangled), junk())
+    acted = []  # the answers that went through (a redirect to the session's page)
+
+    def check(value):
+        purpose, token, method, data = value
+        path = f"/sessions/registration/{purpose}/{in_path(token)}/"
+        if method == "get":
+            get(Client(), path)
+        elif post(Client(), path, data).status_code == 302:
+            acted.append(purpose)
+
+    explore(
+        st.tuples(
+            st.sampled_from([CONFIRM, CANCEL]),
+            token,
+            st.sampled_from(["get", "post"]),
+            form(confirm=one_of_values("yes", "1")),
+        ),
+        check,
+        examples=examples,
+    )
+    # Many examples follow the real links too, not only made-up ones (a few may not).
+    assert acted or examples == QUICK
+
+
+@examples("password_reset_key")
+def test_the_password_reset_link_never_fails(open_limits, examples):
+    """The emailed link made up or changed, then the new password typed (any)."""
+    user = UserFactory(email="member@example.org")
+    uid, key = user_pk_to_url_str(user), default_token_generator.make_token(user)
+    password = st.one_of(st.just("a-new-Passw0rd-2026"), text(40))
+    opened = []  # the links that led to the new password form
+
+    def check(value):
+        uid_value, key_value, data = value
+        client = Client()
+        response = get(
+            client, f"/accounts/password/reset/key/{in_path(uid_value)}-{in_path(key_value)}/"
+        )
+        if response.status_code == 302:  # a valid link: allauth moves the key out of the URL
+            opened.append(post(client, response["Location"], data).status_code)
+
+    explore(
+        st.tuples(
+            st.one_of(st.just(uid), junk()),
+            st.one_of(st.just(key), mangled(key), junk()),
+            st.builds(
+                lambda data, same: (
+                    {**data, "password2": data.get("password1", [])} if same else data
+                ),
+                form(password1=password, password2=password),
+                st.booleans(),
+            ),
+        ),
+        check,
+        examples=examples,
+    )
+    assert opened or examples == QUICK  # as above: the real link was followed too
 
 
 # --- Forms of signed-in users ---------------------------------------------------------------
