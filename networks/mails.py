@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ensie_portal.accounts.models import Roles, User
+from ensie_portal.accounts.models import User
 from ensie_portal.core.i18n import absolute_url
 from ensie_portal.core.ics import REQUEST, IcsEvent, IcsPerson, build_calendar
 from ensie_portal.core.models import AuditEntry
@@ -35,10 +35,6 @@ def representatives(application: Application) -> list[User]:
             representative_links__network_id=application.network_id, is_active=True
         ).order_by("pk")
     )
-
-
-def board_members() -> list[User]:
-    return list(User.objects.filter(groups__name=Roles.BOARD, is_active=True).order_by("pk"))
 
 
 def step_of(application: Application) -> str:

@@ -260,7 +260,7 @@ def reasoned_request_submit(*, application: Application, actor: User) -> Applica
         mails.send(
             event="request_board",
             application=app,
-            recipients=mails.board_members(),
+            recipients=list(roles.board_members().order_by("pk")),
             step=step,
             page="networks:board_application",
         )

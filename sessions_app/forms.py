@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ensie_portal.accounts import roles
-from ensie_portal.accounts.models import Roles, User
 
 from .models import Session, Speaker
 
@@ -110,7 +109,7 @@ class SessionForm(forms.ModelForm):
         if roles.is_staff(user):
             self.fields["organisers"] = forms.ModelMultipleChoiceField(
                 label=_("Organisers"),
-                queryset=User.objects.filter(groups__name=Roles.ORGANISERS).order_by("email"),
+                queryset=roles.organisers().order_by("email"),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 initial=list(self.instance.organisers.all()) if self.instance.pk else [],

@@ -67,9 +67,19 @@ def is_board_or_staff(user) -> bool:
     return is_staff(user) or is_board_member(user)
 
 
+def board_members() -> QuerySet[User]:
+    """The active users :func:`is_board_member` admits (whom the Board's emails go to)."""
+    return User.objects.filter(groups__name=Roles.BOARD, is_active=True)
+
+
 def is_organiser(user) -> bool:
     """A member of the Organisers group."""
     return _in_group(user, Roles.ORGANISERS)
+
+
+def organisers() -> QuerySet[User]:
+    """The users :func:`is_organiser` admits (the choice of a session's organisers)."""
+    return User.objects.filter(groups__name=Roles.ORGANISERS)
 
 
 def is_organiser_or_staff(user) -> bool:

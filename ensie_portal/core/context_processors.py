@@ -18,6 +18,6 @@ def portal(request):
         "navigation": NAVIGATION,
         "site_url": settings.SITE_URL,
         "user_is_staff": roles.is_staff(user),
-        "user_is_board": roles.is_board_or_staff(user),
+        "user_is_board_or_staff": roles.is_board_or_staff(user),
         "user_is_organiser": roles.is_organiser_or_staff(user),
     }
