@@ -280,13 +280,15 @@ def export_json(request):
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def stream():
-        # The array closes after the last record only: a cut export never parses.
-        separator = "["
+        # The array opens at once (the download starts, as the CSV's header row does) and
+        # closes after the last record only: a cut export never parses.
+        yield b"["
+        separator = "\n"
         for chunk in export.chunks:
             records = (encode(dict(zip(EXPORT_COLUMNS, values(row), strict=True))) for row in chunk)
-            yield (separator + "\n" + ",\n".join(records)).encode()
-            separator = ","
-        yield (("[" if separator == "[" else "") + "\n]\n").encode()
+            yield (separator + ",\n".join(records)).encode()
+            separator = ",\n"
+        yield b"\n]\n"
 
     return _export_response(
         request,

@@ -83,12 +83,20 @@ def _waiting_backend(cursor) -> int:
     raise AssertionError("the export never waited for the sectors table")
 
 
+def rows_in(body: bytes, fmt: str) -> list:
+    """The practices of a whole export (raises on a JSON export that is not whole)."""
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(body.decode().lstrip("\ufeff"))))
+    return json.loads(body)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
 @pytest.mark.parametrize("failure", ["database connection lost", "worker timed out"])
-def test_an_export_cut_mid_stream_never_looks_complete(gunicorn, catalogue, failure):
+def test_an_export_cut_mid_stream_never_looks_complete(gunicorn, catalogue, failure, fmt):
     waiting = _export_waiting_for_the_database()
     waiting_backend = next(waiting)
     try:
-        response = get(gunicorn, "/practices/export.csv")
+        response = get(gunicorn, f"/practices/export.{fmt}")
         assert response.status == 200  # already sent when the stream breaks
         total = int(response.getheader("X-Total-Count"))
         pid = waiting_backend()
@@ -100,9 +108,14 @@ def test_an_export_cut_mid_stream_never_looks_complete(gunicorn, catalogue, fail
             response.read()
     finally:
         waiting.close()
-    received = cut.value.partial.decode().lstrip("\ufeff").splitlines()
-    assert received[0].startswith("title,url,summary")
-    assert len(received) - 1 < total == 7
+    received = cut.value.partial
+    if fmt == "csv":
+        lines = received.decode().lstrip("\ufeff").splitlines()
+        assert lines[0].startswith("title,url,summary")
+        assert len(lines) - 1 < total == 7
+    else:
+        assert received.startswith(b"[")
+        with pytest.raises(json.JSONDecodeError):  # what was received does not even parse
+            json.loads(received)
     # The next export is whole again (a new worker, or a new database connection).
-    response = get(gunicorn, "/practices/export.csv")
-    assert len(response.read().decode().splitlines()) - 1 == total
+    assert len(rows_in(get(gunicorn, f"/practices/export.{fmt}").read(), fmt)) == total
