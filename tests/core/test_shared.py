@@ -1,10 +1,10 @@
 from datetime import UTC, datetime
 
 import pytest
-from icalendar import Calendar
 
 from ensie_portal.core.ics import IcsEvent, build_calendar
 from ensie_portal.core.ratelimit import ratelimit_hit
+from tests.calendars import calendar_check
 
 
 def test_rate_limit_refuses_past_the_limit_and_counts_per_key():
@@ -25,7 +25,7 @@ def test_calendar_is_valid_and_in_brussels_time():
             )
         ]
     )
-    calendar = Calendar.from_ical(ics)
+    calendar = calendar_check(ics, method="PUBLISH")
     [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Online session 7"
     start = event.decoded("DTSTART")

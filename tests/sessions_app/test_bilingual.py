@@ -4,7 +4,6 @@ language, else the other one, marked with its language (WCAG 3.1.2)."""
 import base64
 import re
 
-import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -12,6 +11,7 @@ from django.utils import translation
 from ensie_portal.outbox.models import OutgoingMail
 from sessions_app.models import Session
 from sessions_app.services import session_cancel, session_link_set
+from tests.calendars import calendar_check
 from tests.factories import make_organiser
 from tests.sessions_app.factories import RegistrationFactory, SessionFactory, SpeakerFactory
 from tests.sessions_app.helpers import mails_to, register
@@ -158,7 +158,7 @@ def test_the_database_refuses_a_session_without_any_title():
 
 
 def _calendar_summary(content: bytes) -> str:
-    calendar = icalendar.Calendar.from_ical(content)
+    calendar = calendar_check(content, method="PUBLISH")
     return str(next(iter(calendar.walk("VEVENT")))["SUMMARY"])
 
 
