@@ -4,6 +4,7 @@ Every variable is documented in README.md and .env.example. With nothing set, th
 runs on the embedded defaults: a SQLite file, tasks run in-process, email on the console.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -18,9 +19,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-development-key-never-use-in-production"
+# Commands that write files from the code and never sign anything: they run without a key, so
+# `python manage.py makemigrations --check` works with the production defaults.
+_KEYLESS_COMMANDS = {"makemigrations", "makemessages", "compilemessages"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+    keyless = command in _KEYLESS_COMMANDS
+    if not DEBUG and not keyless:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. It is required whenever DEBUG is off "
             "(set DEBUG=1 for local development, or provide SECRET_KEY)."

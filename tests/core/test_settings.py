@@ -30,6 +30,14 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_makemigrations_check_runs_with_the_production_defaults():
+    """It writes files from the code and signs nothing: no key needed, and no migration is
+    missing."""
+    result = run_manage("makemigrations", "--check", "--dry-run", DEBUG="0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_deploy_check_is_clean_with_production_settings():
     result = run_manage(
         "check",
