@@ -14,9 +14,12 @@ TEMPLATE = "sessions_registration"
 FIRST_KINDS = ("confirm", "confirmed", "waiting", "link")
 
 
-def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
+def session_ics_event(
+    session: Session, *, language: str = "en", cancelled: bool = False
+) -> IcsEvent:
     """The session as a calendar event, its title and summary in ``language`` where the session
-    has them (else in the other language)."""
+    has them (else in the other language); ``cancelled`` for one person's copy when their
+    registration is cancelled."""
     return IcsEvent(
         uid=f"session-{session.pk}@ensie.org",
         start=session.starts_at,
@@ -26,17 +29,20 @@ def session_ics_event(session: Session, *, language: str = "en") -> IcsEvent:
         location=session.platform,
         url=absolute_url("sessions_app:detail", language, slug=session.slug),
         sequence=session.calendar_sequence,
-        cancelled=session.status == Session.Status.CANCELLED,
+        cancelled=cancelled or session.status == Session.Status.CANCELLED,
     )
 
 
-def session_calendar_attachment(session: Session, *, language: str = "en") -> Attachment:
+def session_calendar_attachment(
+    session: Session, *, language: str = "en", cancelled: bool = False
+) -> Attachment:
     """The session's event as published (the feed's copy, with the same UID and SEQUENCE),
-    its texts in ``language``."""
+    its texts in ``language``; ``cancelled``: marked so, for a registration cancelled."""
+    event = session_ics_event(session, language=language, cancelled=cancelled)
     return Attachment(
         filename=f"ensie-session-{session.number}.ics",
         mimetype=f"text/calendar; method={PUBLISH}",
-        content=build_calendar([session_ics_event(session, language=language)], method=PUBLISH),
+        content=build_calendar([event], method=PUBLISH),
     )
 
 
@@ -75,6 +81,7 @@ def _arguments(
             "session_url": absolute_url("sessions_app:detail", language, slug=session.slug),
             "cancel_url": cancel_url or signed_url(registration, CANCEL),
             "registered_by": organiser.get_full_name() if organiser else "",
+            "calendar_attached": attachment is not None,
             **context,
         },
     }

@@ -286,13 +286,19 @@ def registration_cancel(
 ) -> Registration:
     """Cancel a registration (the registrant's signed link, or an organiser: then the
     registrant is told by email, with the organiser's ``note``); the seat goes to the first
-    person on the waiting list."""
+    person on the waiting list.
+
+    Someone who held a seat or a place on the waiting list may have the event in their
+    calendar (the files sent with the link, the reminders and the changes of time): the email
+    confirming the cancellation carries the event marked cancelled, with a higher SEQUENCE,
+    kept on the session so that a later registration's file is newer still."""
     now = now or timezone.now()
     with transaction.atomic():
         session = session_lock(registration.session)
         if session.has_ended(now):
             raise DomainError(_("The session is over: there is nothing left to cancel."))
         was_confirmed = registration.status == Registration.Status.CONFIRMED
+        had_calendar = registration.status in Registration.RESCHEDULE_NOTIFIED
         transition(
             obj=registration,
             to=Registration.Status.CANCELLED,
@@ -302,12 +308,26 @@ def registration_cancel(
             updates={"cancelled_at": now},
         )
         registration.session = session
+        attachment = None
+        if had_calendar:
+            session.calendar_sequence += 1
+            session.save(update_fields=["calendar_sequence"])
+            language = registration.language
+            attachment = session_calendar_attachment(session, language=language, cancelled=True)
         if actor is not None:
             registration_mail(
                 registration,
                 kind="registration_cancelled",
                 key=registration.mail_key("removed"),
                 note=note,
+                attachment=attachment,
+            )
+        elif had_calendar:
+            registration_mail(
+                registration,
+                kind="cancelled_by_you",
+                key=registration.mail_key("self_cancelled"),
+                attachment=attachment,
             )
         if was_confirmed:
             waiting_list_promote(session=session, now=now)

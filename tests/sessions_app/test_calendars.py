@@ -12,11 +12,14 @@ from django.utils import timezone
 
 from ensie_portal.outbox.models import OutgoingMail
 from sessions_app.services import (
+    registration_cancel,
     reminders_send,
     session_cancel,
     session_link_set,
     session_update,
 )
+from sessions_app.tokens import CANCEL
+from sessions_app.tokens import registration_token as signed_token
 from tests.calendars import calendar_check
 from tests.factories import make_organiser
 from tests.sessions_app.factories import RegistrationFactory, SessionFactory
@@ -33,6 +36,10 @@ def attached_calendar(mail: OutgoingMail, *, method="PUBLISH"):
     [attachment] = mail.attachments
     assert attachment["mimetype"] == f"text/calendar; method={method}"
     return calendar_check(base64.b64decode(attachment["content_b64"]), method=method)
+
+
+def signed(registration, purpose):
+    return signed_token(registration=registration, purpose=purpose)
 
 
 def the_event(calendar):
@@ -124,6 +131,46 @@ def test_the_cancellation_email_carries_the_cancelled_event_with_a_higher_sequen
     assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
     session.refresh_from_db()
     assert session.calendar_sequence == 1
+
+
+@pytest.mark.parametrize("status", ["confirmed", "waiting"])
+def test_cancelling_ones_registration_removes_the_event_from_ones_calendar(client, status):
+    """A registrant who held a seat (or waited for one) and cancels with the emailed link gets
+    the event marked cancelled, newer than any file they had; a later registration's file is
+    newer still."""
+    session = SessionFactory(capacity=1)
+    RegistrationFactory(session=session)  # holds the seat if ours waits
+    registration = RegistrationFactory(session=session, status=status, language="fr")
+    client.post(reverse("sessions_app:cancel", args=[signed(registration, CANCEL)]))
+    [mail] = OutgoingMail.objects.filter(to_email=registration.email)
+    assert mail.subject.startswith("Inscription annulée")
+    assert "calendrier" in mail.body_text
+    event = the_event(attached_calendar(mail))
+    assert str(event["UID"]) == f"session-{session.pk}@ensie.org"
+    assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
+    response = client.get(reverse("sessions_app:ics", args=[session.slug]))
+    event = the_event(calendar_check(response.content, method="PUBLISH"))
+    assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CONFIRMED", 1)
+
+
+def test_an_organiser_removing_a_registrant_sends_the_cancelled_event(organiser):
+    session = SessionFactory(organisers=[organiser])
+    registration = RegistrationFactory(session=session)
+    registration_cancel(registration=registration, actor=organiser, note="Duplicate.")
+    [mail] = OutgoingMail.objects.filter(to_email=registration.email)
+    assert "Duplicate." in mail.body_text
+    assert "marks the event cancelled in your calendar" in mail.body_text
+    assert str(the_event(attached_calendar(mail))["STATUS"]) == "CANCELLED"
+
+
+def test_a_registration_never_confirmed_is_cancelled_without_email_or_new_sequence(client):
+    registration = RegistrationFactory(status="pending", confirmed_at=None)
+    client.post(reverse("sessions_app:cancel", args=[signed(registration, CANCEL)]))
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert not OutgoingMail.objects.filter(to_email=registration.email).exists()
+    registration.session.refresh_from_db()
+    assert registration.session.calendar_sequence == 0
 
 
 def test_the_email_attachment_is_sent_as_a_published_calendar():
