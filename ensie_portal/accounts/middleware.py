@@ -68,7 +68,7 @@ class RequireTwoFactorMiddleware:
             return None
         if not user_has_totp(user):
             back = _page_to_return_to(request)
-            if back:
+            if back.startswith("/") and not back.startswith("//"):  # a path of this site
                 request.session[PAGE_AFTER_SETUP] = back
             messages.warning(
                 request,
