@@ -24,14 +24,7 @@ from ensie_portal.core.i18n import brussels_date
 from ensie_portal.core.workflow import audit_record, transition
 
 from . import mails
-from .models import (
-    Application,
-    BoardNote,
-    Criterion,
-    CriterionAssessment,
-    Network,
-    Representative,
-)
+from .models import Application, BoardNote, Criterion, CriterionAssessment, Network, Representative
 from .transitions import (
     BOARD_DECISIONS,
     NETWORK_TRANSITIONS,
@@ -446,15 +439,21 @@ def network_status_change(
     *, network: Network, to: str, actor: User, comment: str = "", member_since=None
 ) -> Network:
     """Suspend a member network, reinstate it, or end its membership (staff; audited); or
-    record, with the day it was admitted (``member_since``), a member from before the portal."""
-    if network.status == Network.Status.APPLICANT and member_since is None:
-        raise DomainError(_("Give the day the General Assembly admitted this network."))
-    updates = {"member_since": member_since} if member_since else None
-    return transition(
-        obj=network,
-        to=to,
-        actor=actor,
-        transitions=NETWORK_TRANSITIONS,
-        comment=comment,
-        updates=updates,
-    )
+    record a network admitted before the portal as a member since ``member_since`` (only then
+    is a date given, and only for a network not yet a member)."""
+    with transaction.atomic():
+        locked = Network.objects.select_for_update().get(pk=network.pk)
+        recording = locked.status == Network.Status.APPLICANT
+        if recording and member_since is None:
+            raise DomainError(_("Not a member yet: record it with the day it was admitted."))
+        if member_since is not None and not recording:
+            raise DomainError(_("A member already (or once): there is no admission to record."))
+        return transition(
+            obj=locked,
+            to=to,
+            actor=actor,
+            transitions=NETWORK_TRANSITIONS,
+            comment=comment,
+            updates={"member_since": member_since} if recording else None,
+            data={"member_since": member_since.isoformat()} if recording else None,
+        )

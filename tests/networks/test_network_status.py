@@ -121,14 +121,27 @@ def test_a_member_admitted_before_the_portal_is_recorded_with_its_date(client, s
     assert (network.status, network.member_since) == (Status.MEMBER, datetime.date(2008, 6, 12))
     [entry] = audit_trail(network)
     assert (entry.action, entry.comment) == ("membership_record", "Founding member")
+    assert entry.data["member_since"] == "2008-06-12"
     assert "Réseau Ancien" in client.get(reverse("networks:directory")).content.decode()
 
 
 def test_reinstating_is_not_a_way_to_make_an_applicant_a_member(staff_client):
     network = NetworkFactory(status=Status.APPLICANT)
-    act(staff_client, "reinstate", [network], confirm="yes")
+    page = act(staff_client, "reinstate", [network], confirm="yes")
+    assert page.status_code == 302
     network.refresh_from_db()
     assert network.status == Status.APPLICANT
+    with pytest.raises(DomainError, match="record it with the day it was admitted"):
+        network_status_change(network=network, to=Status.MEMBER, actor=make_staff())
+
+
+@pytest.mark.parametrize("status", [Status.SUSPENDED, Status.MEMBER, Status.FORMER])
+def test_recording_an_admission_leaves_a_member_or_former_member_as_it_was(staff_client, status):
+    network = MemberNetworkFactory(status=status, member_since=datetime.date(2012, 5, 4))
+    act(staff_client, "record_member", [network], confirm="yes", member_since="2019-05-01")
+    network.refresh_from_db()
+    assert (network.status, network.member_since) == (status, datetime.date(2012, 5, 4))
+    assert not audit_trail(network).exists()
 
 
 def test_only_staff_change_a_network_status():
