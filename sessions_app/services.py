@@ -290,11 +290,14 @@ def registration_cancel(
 
     Someone who held a seat or a place on the waiting list may have the event in their
     calendar (the files sent with the link, the reminders and the changes of time): the email
-    confirming the cancellation carries the event marked cancelled, with a higher SEQUENCE,
-    kept on the session so that a later registration's file is newer still."""
+    confirming the cancellation carries the event marked cancelled, with a higher SEQUENCE;
+    the session's own SEQUENCE then moves past it, so a later registration's file (or the
+    feed's) is newer still."""
     now = now or timezone.now()
     with transaction.atomic():
         session = session_lock(registration.session)
+        # Read under the session's lock: a promotion meanwhile changes what is freed.
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if session.has_ended(now):
             raise DomainError(_("The session is over: there is nothing left to cancel."))
         was_confirmed = registration.status == Registration.Status.CONFIRMED
@@ -311,9 +314,10 @@ def registration_cancel(
         attachment = None
         if had_calendar:
             session.calendar_sequence += 1
-            session.save(update_fields=["calendar_sequence"])
             language = registration.language
             attachment = session_calendar_attachment(session, language=language, cancelled=True)
+            session.calendar_sequence += 1
+            session.save(update_fields=["calendar_sequence"])
         if actor is not None:
             registration_mail(
                 registration,

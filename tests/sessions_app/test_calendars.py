@@ -150,7 +150,8 @@ def test_cancelling_ones_registration_removes_the_event_from_ones_calendar(clien
     assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CANCELLED", 1)
     response = client.get(reverse("sessions_app:ics", args=[session.slug]))
     event = the_event(calendar_check(response.content, method="PUBLISH"))
-    assert (str(event["STATUS"]), event["SEQUENCE"]) == ("CONFIRMED", 1)
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event["SEQUENCE"] > 1  # newer than the cancelled copy: a calendar takes it
 
 
 def test_an_organiser_removing_a_registrant_sends_the_cancelled_event(organiser):
