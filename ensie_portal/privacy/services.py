@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session as LoginSession
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -483,10 +483,10 @@ def mailbox_erasure_run(*, erasure_id: int) -> int | None:
     person = PersonAddress(erasure.address, include_subaddresses=erasure.include_subaddresses)
     try:
         deleted = mailbox_copies_erase(person=person)
-    except (imaplib.IMAP4.error, OSError) as error:
+    except Exception as error:  # any cause: the row stays for the sweep, which goes on
         logger.warning("Mailbox erasure %s failed; the sweep tries again: %s", erasure.pk, error)
         MailboxErasure.objects.filter(pk=erasure.pk).update(
-            attempts=erasure.attempts + 1, last_error=f"{type(error).__name__}: {error}"
+            attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"
         )
         return None
     erasure.delete()

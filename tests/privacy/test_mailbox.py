@@ -145,3 +145,25 @@ def test_an_unreachable_mailbox_leaves_the_erasure_for_the_sweep(
     mailbox_erasures_sweep(now=later(6))
     assert mailbox.count("Processed") == 0
     assert not MailboxErasure.objects.exists()
+
+
+def test_one_erasure_that_fails_does_not_hold_back_the_others(monkeypatch):
+    """Whatever goes wrong with one row (here not even a mailbox error), the sweep counts it
+    and goes on with the next."""
+    done = []
+
+    def erase(*, person):
+        if person.address.startswith("broken"):
+            raise ValueError("unexpected")
+        done.append(person.address)
+        return 1
+
+    monkeypatch.setattr("ensie_portal.privacy.services.mailbox_copies_erase", erase)
+    MailboxErasure.objects.create(address="broken@example.org")
+    MailboxErasure.objects.create(address="ann@example.org")
+    mailbox_erasures_sweep(now=later(6))
+    assert done == ["ann@example.org"]
+    [(address, attempts, error)] = MailboxErasure.objects.values_list(
+        "address", "attempts", "last_error"
+    )
+    assert (address, attempts, error) == ("broken@example.org", 1, "ValueError: unexpected")
