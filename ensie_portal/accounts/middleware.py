@@ -68,8 +68,10 @@ class RequireTwoFactorMiddleware:
             return None
         if not user_has_totp(user):
             back = _page_to_return_to(request)
-            if back.startswith("/") and not back.startswith("//"):  # a path of this site
+            if _is_local_path(back):  # written into a link: a path of this site only
                 request.session[PAGE_AFTER_SETUP] = back
+            else:
+                request.session.pop(PAGE_AFTER_SETUP, None)
             messages.warning(
                 request,
                 _(
@@ -87,6 +89,10 @@ class RequireTwoFactorMiddleware:
         if back:
             url += "?" + urlencode({REDIRECT_FIELD_NAME: back})
         return redirect(url)
+
+
+def _is_local_path(value: str) -> bool:
+    return value.startswith("/") and "\\" not in value and not value.startswith("//")
 
 
 def _page_to_return_to(request) -> str:
