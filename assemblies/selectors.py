@@ -295,24 +295,30 @@ def _present(assembly: GeneralAssembly):
     return Exists(Attendance.objects.filter(assembly=assembly, network=OuterRef("pk")))
 
 
+def _standing(assembly: GeneralAssembly) -> QuerySet[Network]:
+    """Every member network, annotated ``present`` and ``paid`` for ``assembly`` (unordered:
+    for counts and single rows)."""
+    return Network.objects.filter(status=Network.Status.MEMBER).annotate(
+        present=_present(assembly), paid=_paid(assembly)
+    )
+
+
 def member_networks_with_standing(*, assembly: GeneralAssembly) -> QuerySet[Network]:
     """Every member network, annotated ``present`` and ``paid`` for ``assembly``, by the name
     of its country in the active language, then by its own."""
     members = Network.objects.filter(status=Network.Status.MEMBER)
     countries = members.order_by().values_list("country", flat=True).distinct()
-    return members.annotate(present=_present(assembly), paid=_paid(assembly)).order_by(
-        country_name_order(countries), "legal_name"
-    )
+    return _standing(assembly).order_by(country_name_order(countries), "legal_name")
 
 
 def eligible_networks(*, assembly: GeneralAssembly) -> QuerySet[Network]:
     """Member networks that paid their fee for the assembly's year (Art. 15): the voters."""
-    return member_networks_with_standing(assembly=assembly).filter(paid=True)
+    return _standing(assembly).filter(paid=True).order_by("pk")
 
 
 def network_may_vote(*, assembly: GeneralAssembly, network: Network) -> str:
     """'' when ``network`` may vote at ``assembly``; otherwise the reason code."""
-    row = member_networks_with_standing(assembly=assembly).filter(pk=network.pk).first()
+    row = _standing(assembly).filter(pk=network.pk).first()
     if row is None:
         return "not_member"
     if not row.present:
