@@ -1,7 +1,7 @@
 from itertools import pairwise
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator
 from django.urls import reverse
@@ -13,9 +13,9 @@ from ensie_portal.core.admin import (
     URLS_ASSUME_HTTPS,
     ReasonForm,
     WorkflowRecordAdmin,
+    action_apply,
     action_confirm,
 )
-from ensie_portal.core.errors import DomainError
 from ensie_portal.core.pdf import pdf_upload_clean
 
 from .fees.selectors import fee_matrix
@@ -261,14 +261,13 @@ class MembershipFeeAdmin(WorkflowRecordAdmin):
 
     @admin.action(description=_("Mark the selected fees paid today"))
     def mark_paid(self, request, queryset):
-        done = 0
-        for fee in queryset:
-            try:
-                membership_fee_mark_paid(fee=fee, actor=request.user)
-                done += 1
-            except DomainError as error:
-                self.message_user(request, f"{fee}: {error.message}", messages.WARNING)
-        self.message_user(request, _("%(n)s fee(s) marked paid.") % {"n": done})
+        action_apply(
+            self,
+            request,
+            queryset,
+            apply=lambda fee: membership_fee_mark_paid(fee=fee, actor=request.user),
+            done=lambda n: _("%(n)s fee(s) marked paid.") % {"n": n},
+        )
 
 
 class JoinDocumentForm(forms.ModelForm):

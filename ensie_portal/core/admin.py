@@ -20,11 +20,24 @@ class ReasonForm(forms.Form):
     )
 
 
+def action_apply(model_admin, request, queryset, *, apply, done, **data) -> None:
+    """An admin action's work: ``apply(obj, **data)`` on each selected record (a service call),
+    then the message ``done(count)``. A refusal (DomainError) is reported for its record and
+    the others go on."""
+    count = 0
+    for obj in queryset:
+        try:
+            apply(obj, **data)
+            count += 1
+        except DomainError as error:
+            model_admin.message_user(request, f"{obj}: {error.message}", messages.WARNING)
+    model_admin.message_user(request, done(count))
+
+
 def action_confirm(model_admin, request, queryset, *, question, apply, done, form_class=ReasonForm):
     """An admin action in two steps: a page naming the selected records with ``form_class`` (a
-    reason for the audit trail at least), then ``apply(obj, **cleaned_data)`` on each and the
-    message ``done(count)``. A refusal (DomainError) is reported for its record and the others
-    go on. Returns the page to show, or None (back to the list)."""
+    reason for the audit trail at least), then :func:`action_apply` with its cleaned data.
+    Returns the page to show, or None (back to the list)."""
     form = form_class(request.POST if request.POST.get("confirm") else None)
     if not (form.is_bound and form.is_valid()):
         context = {
@@ -37,14 +50,7 @@ def action_confirm(model_admin, request, queryset, *, question, apply, done, for
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/action_confirm.html", context)
-    count = 0
-    for obj in queryset:
-        try:
-            apply(obj, **form.cleaned_data)
-            count += 1
-        except DomainError as error:
-            model_admin.message_user(request, f"{obj}: {error.message}", messages.WARNING)
-    model_admin.message_user(request, done(count))
+    action_apply(model_admin, request, queryset, apply=apply, done=done, **form.cleaned_data)
     return None
 
 
