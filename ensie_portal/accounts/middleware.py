@@ -68,7 +68,8 @@ class RequireTwoFactorMiddleware:
             return None
         if not user_has_totp(user):
             back = _page_to_return_to(request)
-            if _is_local_path(back):  # written into a link: a path of this site only
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+                # Written into a link: a path of this site only (no host, no //host or /\host).
                 request.session[PAGE_AFTER_SETUP] = back
             else:
                 request.session.pop(PAGE_AFTER_SETUP, None)
@@ -89,10 +90,6 @@ class RequireTwoFactorMiddleware:
         if back:
             url += "?" + urlencode({REDIRECT_FIELD_NAME: back})
         return redirect(url)
-
-
-def _is_local_path(value: str) -> bool:
-    return value.startswith("/") and "\\" not in value and not value.startswith("//")
 
 
 def _page_to_return_to(request) -> str:
